@@ -1,0 +1,60 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export LMS_SETTINGS ?= $(CURDIR)/instance/settings.py
+PACKAGES := lms/core lms/courses lms/quizzes lms/certificates
+
+.PHONY: run test install translations extract-messages settings test-sqlite test-postgres browsers clean
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Compile every package's Vietnamese and English catalogues (.po -> .mo).
+translations: $(VENV)/.installed
+	@for pkg in lms/*/; do \
+	  if [ -d "$$pkg/translations" ]; then $(BIN)/pybabel compile --use-fuzzy -q -d "$$pkg/translations" || exit 1; fi; \
+	done
+
+# Refresh each package's catalogue from its code and templates (then translate the new entries).
+extract-messages: $(VENV)/.installed
+	@for pkg in lms/*/; do name=$$(basename $$pkg); \
+	  if [ -d "$$pkg/translations" ]; then \
+	    tpl=templates/$$name; [ "$$name" = core ] && tpl="templates/core templates/base.html"; \
+	    $(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $$pkg/translations/messages.pot $$pkg $$tpl && \
+	    $(BIN)/pybabel update -q -i $$pkg/translations/messages.pot -d $$pkg/translations --no-fuzzy-matching; \
+	  fi; done
+
+settings: instance/settings.py
+
+# A settings file with a random secret key, made once; production keeps its own (see README).
+instance/settings.py:
+	@mkdir -p instance
+	@printf 'SECRET_KEY = "%s"\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\nPUBLIC_BASE_URL = "http://127.0.0.1:$(PORT)"\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > $@
+	@echo "Wrote $@"
+
+run: install settings
+	$(BIN)/lms db upgrade
+	$(BIN)/lms demo seed
+	$(BIN)/lms run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
+test: install
+	$(BIN)/python tests/run_all.py
+
+test-sqlite: install
+	LMS_TEST_DATABASE=sqlite $(BIN)/pytest
+
+test-postgres: install
+	LMS_TEST_DATABASE=postgres $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

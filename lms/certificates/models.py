@@ -1,0 +1,1 @@
+"""Models of the certificates plugin; tables are prefixed `certificates_`."""

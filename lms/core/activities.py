@@ -1,0 +1,92 @@
+"""Activity types: a registry the plugins fill, and the service through which a type reports results.
+
+The courses plugin owns course > section > activity and stores, for each activity, its `type` name
+and an opaque `ref` (for a quiz, the quiz id as text). Everything else about an activity belongs to
+the plugin that registered its type. Courses hands types an `ActivityInfo`, never its own models.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from lms.core import events
+from lms.core.db import utcnow
+
+
+@dataclass(frozen=True)
+class ActivityInfo:
+    """What an activity type is told about one activity of a course."""
+
+    id: int
+    course_id: int
+    course_key: str
+    school_id: int | None
+    key: str
+    type: str
+    ref: str
+    title: str
+    settings: dict = field(default_factory=dict)
+
+
+class ActivityType:
+    """Base class for an activity type. Subclasses set `name` and `label` and override what they need.
+
+    Learning:
+    - `launch_url(activity)`: where a learner goes to take it, or None if it shows inside the lesson page;
+    - `render(activity, user)`: HTML shown inside the lesson page (already safe: sanitised by the type);
+    - `completion_hint()`: how it completes, shown to learners.
+    Authoring:
+    - `choices(course_id, school_id)`: (ref, label) pairs a lecturer can attach to a course;
+    - `import_content(...)`: create or update the thing from a course folder; returns its ref;
+    - `export_content(ref, folder)`: write it into a course folder; returns its spec for course.yaml.
+    """
+
+    name: str = ""
+    label = ""
+    #: file extensions this type imports from a course folder (e.g. (".gift",) for quizzes)
+    content_extensions: tuple[str, ...] = ()
+
+    def launch_url(self, activity: ActivityInfo) -> str | None:
+        return None
+
+    def render(self, activity: ActivityInfo, user) -> str:
+        return ""
+
+    def completion_hint(self) -> str:
+        return ""
+
+    def choices(self, course_id: int, school_id: int | None) -> list[tuple[str, str]]:
+        return []
+
+    def import_content(self, *, course_id: int, course_key: str, school_id: int | None, key: str,
+                       title: dict, spec: dict, folder: Path, existing_ref: str | None) -> str:
+        """Create (or, when `existing_ref` is given, update in place) from `spec` and files in `folder`."""
+        raise ValueError(f"activity type '{self.name}' cannot be imported from a course folder")
+
+    def export_content(self, ref: str, folder: Path) -> dict:
+        raise ValueError(f"activity type '{self.name}' cannot be exported to a course folder")
+
+
+def register(app: Flask, activity_type: ActivityType) -> None:
+    registry = app.extensions["lms"]["activity_types"]
+    if activity_type.name in registry:
+        raise ValueError(f"activity type '{activity_type.name}' registered twice")
+    registry[activity_type.name] = activity_type
+
+
+def get(name: str) -> ActivityType | None:
+    return current_app.extensions["lms"]["activity_types"].get(name)
+
+
+def all_types() -> dict[str, ActivityType]:
+    return dict(current_app.extensions["lms"]["activity_types"])
+
+
+def report_outcome(user_id: int, activity_type: str, activity_ref: str, *, completed: bool,
+                   passed: bool | None = None, score: float | None = None) -> None:
+    """Tell the platform a person's result on an activity (sends `activity_completed`)."""
+    events.send(events.activity_completed, events.ActivityOutcome(
+        user_id=user_id, activity_type=activity_type, activity_ref=str(activity_ref), completed=completed,
+        passed=passed, score=score, occurred_at=utcnow()))

@@ -1,0 +1,81 @@
+"""Configuration: defaults, then the file named by LMS_SETTINGS, then LMS_* environment variables."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "insecure-default-change-me"
+
+
+class Defaults:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Plugins to load, by entry-point name; the order does not matter ("requires" orders them).
+    PLUGINS = ["courses", "quizzes", "certificates"]
+    DATABASE_URL = None  # default: SQLite under the instance folder
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ["vi", "en"]
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: a long quiz must not fail on submit
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    # Login throttling: failures allowed per window, per account and per client address.
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    SITE_NAME = "LMS"
+
+
+def _parse_env_value(name: str, raw: str):
+    if name == "PLUGINS" and not raw.strip().startswith("["):
+        return [p.strip() for p in raw.split(",") if p.strip()]
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    settings = os.environ.get("LMS_SETTINGS")
+    if settings:
+        app.config.from_pyfile(str(Path(settings).resolve()))
+    for key, raw in os.environ.items():
+        if key.startswith("LMS_") and key not in ("LMS_SETTINGS",) and not key.startswith("LMS_TEST_"):
+            name = key[4:]
+            app.config[name] = _parse_env_value(name, raw)
+    if overrides:
+        app.config.update(overrides)
+
+    url = app.config.get("DATABASE_URL") or "sqlite:///" + str(Path(app.instance_path) / "lms.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config.setdefault("STORAGE_PATH", str(Path(app.instance_path) / "storage"))
+    if app.debug or app.testing:
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_secret_key(app) -> None:
+    if app.debug or app.testing:
+        return
+    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "Refusing to start: SECRET_KEY is the default. Set LMS_SECRET_KEY or SECRET_KEY in the "
+            "file named by LMS_SETTINGS (see README, 'Production')."
+        )

@@ -1,0 +1,100 @@
+"""Accounts, role grants scoped to a school or unit, and login throttling."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.core.db import UTCDateTime, db, utcnow
+from lms.core.models.org import Official, School, Unit
+
+
+class Role(str, enum.Enum):
+    official = "official"
+    lecturer = "lecturer"
+    school_admin = "school_admin"
+    unit_manager = "unit_manager"
+    admin = "admin"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: by e-mail, or by the employee code of the official they are."""
+
+    __tablename__ = "core_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    login_code: Mapped[str | None] = mapped_column(String(40), unique=True)  # employee code for officials
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("core_officials.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change: old sessions (Flask-Login's alternative id) stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    official: Mapped[Official | None] = relationship()
+    grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def has_role(self, role: Role | str) -> bool:
+        role = Role(role)
+        if role is Role.official:
+            return self.official_id is not None
+        return any(g.role is role for g in self.grants)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.admin)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email or self.login_code}>"
+
+
+class Grant(db.Model):
+    """A role for a user, scoped: school_admin/lecturer of a school, unit_manager of a unit (and below)."""
+
+    __tablename__ = "core_grants"
+    __table_args__ = (Index("ix_core_grants_user_role", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("core_schools.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("core_units.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    school: Mapped[School | None] = relationship(lazy="joined")
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+
+class LoginAttempt(db.Model):
+    """A failed log-in, kept for throttling across all web processes."""
+
+    __tablename__ = "core_login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,1 @@
+"""Core services: explicit inputs, domain errors, flush but never commit."""

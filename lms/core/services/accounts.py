@@ -1,0 +1,81 @@
+"""Log-in, throttling and passwords."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
+
+from lms.core.db import db, utcnow
+from lms.core.errors import DomainError
+from lms.core.models import LoginAttempt, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class LoginRefused(DomainError):
+    """Wrong credentials, or too many failures: the message never says which part was wrong."""
+
+
+def find_user(identifier: str) -> User | None:
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        return db.session.scalar(select(User).where(func.lower(User.email) == identifier.lower()))
+    return db.session.scalar(select(User).where(func.upper(User.login_code) == identifier.upper()))
+
+
+def _recent_failures(column, value) -> int:
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return db.session.scalar(select(func.count()).select_from(LoginAttempt)
+                             .where(column == value, LoginAttempt.at >= since)) or 0
+
+
+def authenticate(identifier: str, password: str, address: str) -> User:
+    """Return the user for these credentials, or raise LoginRefused. Records failures for throttling."""
+    key = (identifier or "").strip().lower()[:254]
+    cfg = current_app.config
+    if (_recent_failures(LoginAttempt.account_key, key) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _recent_failures(LoginAttempt.address, address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        raise LoginRefused(_l("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
+                           minutes=cfg["LOGIN_WINDOW_SECONDS"] // 60)
+    user = find_user(identifier)
+    if user is None or not user.active or not user.check_password(password or ""):
+        db.session.add(LoginAttempt(account_key=key, address=address[:64]))
+        raise LoginRefused(_l("The login or the password is not right."))
+    db.session.execute(delete(LoginAttempt).where(or_(LoginAttempt.account_key == key)))
+    user.last_login_at = utcnow()
+    return user
+
+
+def purge_old_attempts() -> int:
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < since)).rowcount
+
+
+def check_new_password(password: str, confirm: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
+    if password != confirm:
+        raise DomainError(_l("The two passwords are not the same."))
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    if not user.check_password(current or ""):
+        raise DomainError(_l("The current password is not right."))
+    check_new_password(new, confirm)
+    user.set_password(new)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so a password change logs others out."""
+    try:
+        raw_id, version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or str(user.session_version) != version:
+        return None
+    return user

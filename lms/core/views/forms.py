@@ -1,0 +1,69 @@
+"""Core forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(_l("Employee code or e-mail"), validators=[DataRequired(), Length(max=254)],
+                             render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    login_code = StringField(_l("Employee code (log-in)"), validators=[Optional(), Length(max=40)])
+    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional()],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class GrantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[])
+    school_id = SelectField(_l("School"), choices=[], coerce=int, validate_choice=False)
+    unit_id = SelectField(_l("Unit"), choices=[], coerce=int, validate_choice=False)
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=255)])
+    level = SelectField(_l("Level"), choices=[])
+    kind = StringField(_l("Kind (department, agency, ward...)"), validators=[Optional(), Length(max=40)])
+    parent_id = SelectField(_l("Parent unit"), choices=[], coerce=int, validate_choice=False)
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_to = DateField(_l("Valid until"), validators=[Optional()])
+
+
+class MergeForm(FlaskForm):
+    successor_id = SelectField(_l("Merge into"), choices=[], coerce=int, validate_choice=False)
+    effective_on = DateField(_l("Effective on"), validators=[DataRequired()])
+
+
+class SchoolForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=255)])
+    unit_id = SelectField(_l("Unit"), choices=[], coerce=int, validate_choice=False)
+    governing_body = StringField(_l("Governing body (printed above the name)"), validators=[Optional()])
+    place = StringField(_l("Place of issue"), validators=[Optional(), Length(max=120)])
+    signer_title = StringField(_l("Signer's title"), validators=[Optional(), Length(max=200)])
+    signer_name = StringField(_l("Signer's name"), validators=[Optional(), Length(max=200)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired()])

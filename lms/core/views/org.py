@@ -1,0 +1,186 @@
+"""Units, officials and the bulk import page."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.core import audit
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import Official, Role, Unit, UnitLevel
+from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
+from lms.core.services import org, org_import
+from lms.core.services.tabular import FileUnreadable
+from lms.core.text import nfc
+from lms.core.views.forms import ImportForm, MergeForm, UnitForm
+from lms.core.views.pagination import paginate
+
+bp = Blueprint("org", __name__, url_prefix="/org")
+
+LEVEL_LABELS = {"central": "Trung ương / Central", "province": "Tỉnh / Province", "commune": "Xã / Commune",
+                "district": "Huyện (trước 2025) / District (before 2025)"}
+
+
+@bp.get("/units")
+@roles_required(Role.admin, Role.unit_manager)
+def units():
+    q = request.args.get("q", "")
+    statement = select(Unit).where(unit_visibility(current_user)).order_by(Unit.path)
+    condition = org.search_units_condition(q)
+    if condition is not None:
+        statement = statement.where(condition)
+    return render_template("core/org/units.html", page=paginate(statement, per_page=200), q=q)
+
+
+def _unit_choices(exclude: Unit | None = None):
+    statement = select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
+    return [(0, "—")] + [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name_vi} ({u.code})")
+                         for u in db.session.scalars(statement) if not exclude or u.id != exclude.id]
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def edit_unit(unit_id: int | None = None):
+    unit = db.session.get(Unit, unit_id) if unit_id else Unit(path="/")
+    if unit is None:
+        abort(404)
+    form = UnitForm(obj=unit)
+    form.level.choices = [(level.value, LEVEL_LABELS[level.value]) for level in UnitLevel]
+    form.parent_id.choices = _unit_choices(unit if unit_id else None)
+    if request.method == "GET":
+        form.level.data = unit.level.value if unit.level else UnitLevel.commune.value
+        form.parent_id.data = unit.parent_id or 0
+    merge_form = MergeForm(prefix="merge")
+    merge_form.successor_id.choices = _unit_choices(unit)
+    if form.validate_on_submit():
+        try:
+            unit.code = form.code.data.strip()
+            unit.name_vi, unit.name_en = nfc(form.name_vi.data), nfc(form.name_en.data)
+            unit.level, unit.kind = UnitLevel(form.level.data), (form.kind.data or "").strip()
+            unit.valid_from, unit.valid_to = form.valid_from.data, form.valid_to.data
+            if unit.id is None:
+                db.session.add(unit)
+                db.session.flush()
+            parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+            org.set_parent(unit, parent)
+            audit.record("unit.saved", "unit", unit.id)
+            db.session.commit()
+        except DomainError as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Another unit already has that code."), "error")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("org.units"))
+    return render_template("core/org/unit.html", form=form, unit=unit, merge_form=merge_form)
+
+
+@bp.post("/units/<int:unit_id>/merge")
+@roles_required(Role.admin)
+def merge_unit(unit_id: int):
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    form = MergeForm(prefix="merge")
+    form.successor_id.choices = _unit_choices(unit)
+    successor = db.session.get(Unit, form.successor_id.data or 0) if form.validate_on_submit() else None
+    if successor is None:
+        flash(_("Choose the unit to merge into and the date."), "error")
+        return redirect(url_for("org.edit_unit", unit_id=unit_id))
+    try:
+        org.merge_units([unit], successor, form.effective_on.data)
+        db.session.commit()
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        flash(_("The unit was merged; its officials now belong to %(name)s.", name=successor.name_vi), "success")
+    return redirect(url_for("org.units"))
+
+
+@bp.get("/officials")
+@roles_required(Role.admin, Role.unit_manager)
+def officials():
+    q = request.args.get("q", "")
+    statement = (select(Official).where(official_visibility(current_user))
+                 .join(Unit, Official.unit_id == Unit.id).order_by(Official.name_folded))
+    condition = org.search_officials_condition(q)
+    if condition is not None:
+        statement = statement.where(condition)
+    page = paginate(statement)
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_({o.unit_id for o in page.items})))}
+    return render_template("core/org/officials.html", page=page, q=q, units=units)
+
+
+@bp.get("/officials/<int:official_id>")
+@login_required
+def official(official_id: int):
+    person = db.session.get(Official, official_id)
+    if person is None or not may_see_official(current_user, person):
+        abort(404)
+    return render_template("core/org/official.html", official=person)
+
+
+IMPORTERS = {"officials": org_import.import_officials, "units": org_import.import_units}
+
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def import_file(kind: str):
+    """Upload, see the report; a file with problems changes nothing until the user picks 'valid rows'."""
+    importer = IMPORTERS.get(kind) or abort(404)
+    form = ImportForm()
+    report = None
+    pending_key = f"import-{kind}"
+    if request.method == "POST" and request.form.get("action") == "valid-only" and session.get(pending_key):
+        data, filename = _load_pending(session[pending_key])
+        report = _run_import(importer, data, filename, valid_only=True)
+        session.pop(pending_key, None)
+    elif form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        report = _run_import(importer, data, upload.filename or "upload")
+        if report is not None and not report.applied and report.total > report.skipped:
+            session[pending_key] = _store_pending(data, upload.filename or "upload")
+    return render_template("core/org/import.html", form=form, report=report, kind=kind)
+
+
+def _run_import(importer, data: bytes, filename: str, valid_only: bool = False):
+    try:
+        report = importer(io.BytesIO(data), filename, valid_only=valid_only, actor_id=current_user.id)
+    except FileUnreadable as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return None
+    if report.applied:
+        db.session.commit()
+        flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped.",
+                created=report.created, updated=report.updated, unchanged=report.unchanged,
+                skipped=report.skipped), "success")
+    else:
+        db.session.rollback()
+    return report
+
+
+def _store_pending(data: bytes, filename: str) -> dict:
+    """Keep the uploaded file until the user decides; it lives in storage, not in the cookie."""
+    from lms.core import storage
+    stored = storage.save_bytes(data, filename, "application/octet-stream", uploaded_by=current_user.id)
+    db.session.commit()
+    return {"file_id": stored.id, "filename": filename}
+
+
+def _load_pending(pending: dict) -> tuple[bytes, str]:
+    from lms.core import storage
+    from lms.core.models import StoredFile
+    stored = db.session.get(StoredFile, pending["file_id"])
+    if stored is None or stored.uploaded_by != current_user.id:
+        abort(400)
+    with storage.open_file(stored) as handle:
+        return handle.read(), pending["filename"]

@@ -1,0 +1,4 @@
+"""The courses plugin. The entry point `lms.plugins: courses` names `plugin`."""
+from lms.courses.plugin import CoursesPlugin
+
+plugin = CoursesPlugin()

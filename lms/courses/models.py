@@ -1,0 +1,1 @@
+"""Models of the courses plugin; tables are prefixed `courses_`."""

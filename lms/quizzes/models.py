@@ -1,0 +1,1 @@
+"""Models of the quizzes plugin; tables are prefixed `quizzes_`."""

@@ -1,0 +1,258 @@
+"""Test fixtures: a real database (SQLite file or a fresh PostgreSQL database), migrated once per run.
+
+LMS_TEST_DATABASE=sqlite (default) or postgres; LMS_TEST_POSTGRES_URL names the server
+(default postgresql://postgres@127.0.0.1:5432/postgres). Each test gets a new app; after it, every
+table is emptied, so tests may commit like views do and concurrency tests see real rows.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, event, inspect, text
+
+from lms.core.app import create_app
+from lms.core.db import db
+
+BACKEND = os.environ.get("LMS_TEST_DATABASE", "sqlite")
+POSTGRES_SERVER = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ALL_PLUGINS = ["courses", "quizzes", "certificates"]
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="runs in the PostgreSQL pass (LMS_TEST_DATABASE=postgres)")
+    for item in items:
+        if "postgres" in item.keywords and BACKEND != "postgres":
+            item.add_marker(skip_pg)
+
+
+def _pg_url(dbname: str) -> str:
+    from lms.core.config import normalise_database_url
+    base = normalise_database_url(POSTGRES_SERVER)
+    return base.rsplit("/", 1)[0] + "/" + dbname
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        return
+    name = f"lms_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_pg_url(POSTGRES_SERVER.rsplit("/", 1)[1] or "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_config(database_url, instance_root, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PLUGINS": ALL_PLUGINS,
+        "STORAGE_PATH": str(instance_root / "storage"),
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, instance_root):
+    """Build the schema with the real migrations (not create_all): the migrations are under test too."""
+    os.environ["LMS_INSTANCE_PATH"] = str(instance_root)
+    app = create_app(make_config(database_url, instance_root))
+    with app.app_context():
+        from lms.core import migrate
+        migrate.upgrade()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in set(inspect(db.engine).get_table_names())]
+        db.engine.dispose()
+    return [t.name for t in tables]
+
+
+def _empty_tables(table_names: list[str]) -> None:
+    if not table_names:
+        return
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in table_names) + " RESTART IDENTITY CASCADE"))
+    else:
+        for name in table_names:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+        if "sqlite_sequence" in inspect(db.engine).get_table_names():
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_factory(database_url, instance_root, migrated):
+    """Make an app over the test database; `app_factory(PLUGINS=[...], ...)` overrides config."""
+    made = []
+
+    def factory(**overrides):
+        app = create_app(make_config(database_url, instance_root, **overrides))
+        made.append(app)
+        return app
+
+    yield factory
+    if made:
+        with made[0].app_context():
+            db.session.rollback()
+            _empty_tables(migrated)
+        for app in made:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories -----------------------------------------------------------------------------------
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_unit(app):
+    from lms.core.models import Unit, UnitLevel
+    from lms.core.services.org import set_parent
+
+    def factory(name="Sở Nội vụ", *, parent=None, level=UnitLevel.province, code=None, **kw):
+        unit = Unit(code=code or f"U{next(_seq):05d}", name_vi=name, name_en=kw.pop("name_en", ""), level=level,
+                    path="/", **kw)
+        db.session.add(unit)
+        db.session.flush()
+        set_parent(unit, parent)
+        db.session.flush()
+        return unit
+    return factory
+
+
+@pytest.fixture
+def make_official(app, make_unit):
+    from lms.core.models import Official, OfficialKind
+
+    def factory(name="Nguyễn Văn An", *, unit=None, code=None, born=date(1985, 3, 14), **kw):
+        person = Official(employee_code=code or f"CB{next(_seq):06d}", full_name=name, date_of_birth=born,
+                          unit_id=(unit or make_unit()).id, kind=kw.pop("kind", OfficialKind.civil_servant), **kw)
+        db.session.add(person)
+        db.session.flush()
+        return person
+    return factory
+
+
+@pytest.fixture
+def make_school(app, make_unit):
+    from lms.core.models import School
+
+    def factory(name="Trường Chính trị tỉnh", *, unit=None, code=None, **kw):
+        school = School(code=code or f"S{next(_seq):05d}", name_vi=name, unit_id=(unit or make_unit()).id,
+                        place=kw.pop("place", "Sơn Hà"), signer_title=kw.pop("signer_title", "HIỆU TRƯỞNG"),
+                        signer_name=kw.pop("signer_name", "Trần Minh Đức"), **kw)
+        db.session.add(school)
+        db.session.flush()
+        return school
+    return factory
+
+
+@pytest.fixture
+def make_user(app):
+    from lms.core.models import User
+    from lms.core.permissions import grant
+
+    def factory(email=None, *, password="correct horse", official=None, roles=(), **kw):
+        user = User(email=email or f"user{next(_seq)}@example.vn", display_name=kw.pop("name", "Người dùng"),
+                    official_id=official.id if official else None,
+                    login_code=official.employee_code if official else kw.pop("login_code", None), **kw)
+        user.set_password(password)
+        db.session.add(user)
+        for role in roles:
+            if isinstance(role, tuple):
+                grant(user, role[0], **role[1])
+            else:
+                grant(user, role)
+        db.session.flush()
+        return user
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in through the real form; returns the client."""
+    def do(user, password="correct horse"):
+        db.session.commit()
+        response = client.post("/login", data={"identifier": user.email or user.login_code, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return client
+    return do
+
+
+# --- observation helpers -------------------------------------------------------------------------
+
+@pytest.fixture
+def recorded_events():
+    """Record every signal of the catalogue sent during the test: [(name, payload), ...]."""
+    from lms.core.events import CATALOGUE
+    seen = []
+    receivers = []
+    for name, (signal, _payload) in CATALOGUE.items():
+        def receiver(sender, payload=None, _name=name, **kw):
+            seen.append((_name, payload))
+        signal.connect(receiver)
+        receivers.append((signal, receiver))
+    yield seen
+    for signal, receiver in receivers:
+        signal.disconnect(receiver)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as n: ...` then `n.count` is the number of SQL statements run."""
+    @contextmanager
+    def counter():
+        class Box:
+            count = 0
+            statements: list = []
+        box = Box()
+        box.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            box.count += 1
+            box.statements.append(statement)
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield box
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+    return counter
