@@ -19,18 +19,17 @@ $(VENV)/.installed: pyproject.toml
 
 # Compile every package's Vietnamese and English catalogues (.po -> .mo).
 translations: $(VENV)/.installed
-	@for pkg in lms/*/; do \
-	  if [ -d "$$pkg/translations" ]; then $(BIN)/pybabel compile --use-fuzzy -q -d "$$pkg/translations" || exit 1; fi; \
+	@for dir in $$(find lms -type d -name translations -not -path '*/node_modules/*'); do \
+	  $(BIN)/pybabel compile -q -d "$$dir" || exit 1; \
 	done
 
-# Refresh each package's catalogue from its code and templates (then translate the new entries).
+# Refresh one package's catalogue from its code and templates, then translate the new entries:
+#   make extract-messages PKG=lms/quizzes TEMPLATES=templates/quizzes
 extract-messages: $(VENV)/.installed
-	@for pkg in lms/*/; do name=$$(basename $$pkg); \
-	  if [ -d "$$pkg/translations" ]; then \
-	    tpl=templates/$$name; [ "$$name" = core ] && tpl="templates/core templates/base.html"; \
-	    $(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $$pkg/translations/messages.pot $$pkg $$tpl && \
-	    $(BIN)/pybabel update -q -i $$pkg/translations/messages.pot -d $$pkg/translations --no-fuzzy-matching; \
-	  fi; done
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)
+	@if [ -d $(PKG)/translations/vi ]; then \
+	  $(BIN)/pybabel update -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations --no-fuzzy-matching; \
+	else $(BIN)/pybabel init -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations -l vi; fi
 
 settings: instance/settings.py
 

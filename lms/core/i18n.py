@@ -61,7 +61,10 @@ def pick(obj, field: str) -> str:
 
 
 def init_app(app: Flask, translation_dirs: list[Path]) -> None:
-    dirs = [str(CORE_TRANSLATIONS)] + [str(d) for d in translation_dirs]
+    # The core's catalogue, one per core sub-package that has its own (records, notifications ...),
+    # then each enabled plugin's: every package translates itself, so no two teams edit one file.
+    core_dirs = [CORE_TRANSLATIONS] + sorted(Path(__file__).parent.glob("*/translations"))
+    dirs = [str(d) for d in core_dirs + list(translation_dirs)]
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=";".join(dirs))
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
