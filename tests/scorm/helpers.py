@@ -1,0 +1,85 @@
+"""Helpers for the SCORM tests: the real packages, and crafted zips (good and bad)."""
+from __future__ import annotations
+
+import struct
+import warnings
+import zipfile
+from pathlib import Path
+
+PACKAGES = Path(__file__).parent / "packages"
+MULTI_ASSET_12 = PACKAGES / "scorm12.zip"
+SINGLE_SCO_12 = PACKAGES / "singlescobasic.zip"
+RUNTIME_2004 = PACKAGES / "RuntimeBasicCalls_SCORM20043rdEdition.zip"
+
+MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="vn.example.bai-hoc" version="1"
+          xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org">
+      <title>Bài học thử</title>
+      <item identifier="i1" identifierref="r1">
+        <title>Phần 1</title>
+        <adlcp:masteryscore>80</adlcp:masteryscore>
+        <adlcp:datafromlms>mode=exam</adlcp:datafromlms>
+      </item>
+      <item identifier="i2" identifierref="r2" isvisible="false" parameters="step=2">
+        <title>Phần ẩn</title>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
+    <resource identifier="r2" type="webcontent" adlcp:scormtype="asset" href="pages/two.html"/>
+  </resources>
+</manifest>
+"""
+
+PAGE = "<!doctype html><html><head><title>Page</title></head><body><p>Xin chào</p></body></html>"
+
+
+def build_zip(path: Path, files: dict[str, bytes | str | None], *, symlinks: dict[str, str] | None = None,
+              compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """Write a zip: `files` maps entry names to content (None for a folder entry)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names, which some tests want
+        with zipfile.ZipFile(path, "w", compression) as archive:
+            for name, content in files.items() if isinstance(files, dict) else files:
+                if content is None:
+                    archive.writestr(zipfile.ZipInfo(name if name.endswith("/") else name + "/"), b"")
+                else:
+                    archive.writestr(name, content.encode() if isinstance(content, str) else content)
+            for name, target in (symlinks or {}).items():
+                info = zipfile.ZipInfo(name)
+                info.external_attr = (0o120777 << 16)
+                archive.writestr(info, target)
+    return path
+
+
+def package_zip(path: Path, manifest: str = MANIFEST_12, extra: dict | None = None) -> Path:
+    files = {"imsmanifest.xml": manifest, "index.html": PAGE, "pages/two.html": PAGE}
+    files.update(extra or {})
+    return build_zip(path, files)
+
+
+def patch_entry(path: Path, name: str, *, flag_bits: int | None = None, method: int | None = None,
+                declared_size: int | None = None) -> Path:
+    """Rewrite fields of one entry's local and central headers (to craft zips no tool would write)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, flag_at, method_at, size_at, name_len_at, name_at in (
+            (b"PK\x03\x04", 6, 8, 22, 26, 30), (b"PK\x01\x02", 8, 10, 24, 28, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            length = struct.unpack_from("<H", data, start + name_len_at)[0]
+            if bytes(data[start + name_at:start + name_at + length]) == encoded:
+                if flag_bits is not None:
+                    struct.pack_into("<H", data, start + flag_at, flag_bits)
+                if method is not None:
+                    struct.pack_into("<H", data, start + method_at, method)
+                if declared_size is not None:
+                    struct.pack_into("<I", data, start + size_at, declared_size)
+            start += 4
+    path.write_bytes(bytes(data))
+    return path
