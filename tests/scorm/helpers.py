@@ -83,3 +83,13 @@ def patch_entry(path: Path, name: str, *, flag_bits: int | None = None, method: 
             start += 4
     path.write_bytes(bytes(data))
     return path
+
+
+def english(error) -> str:
+    """An error's message in English (the platform's default language is Vietnamese)."""
+    from flask import has_app_context
+    from flask_babel import force_locale
+    if not has_app_context():
+        return str(error)
+    with force_locale("en"):
+        return str(error)

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from lms.scorm.archive import Limits, PackageRefused, extract, inspect_zip, read_manifest
-from tests.scorm.helpers import (MANIFEST_12, MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip,
+from tests.scorm.helpers import (MANIFEST_12, MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip, english,
                                  package_zip, patch_entry)
 
 LIMITS = Limits()
@@ -44,7 +44,7 @@ def test_a_file_that_is_not_a_zip_is_refused(app, tmp_path):
     path.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
     problem = refused(path, name="notes.zip")
     assert problem.code == "not_zip"
-    assert "notes.zip is not a zip file" in str(problem)
+    assert "notes.zip is not a zip file" in english(problem)
 
 
 def test_a_damaged_zip_is_refused(app, tmp_path):
@@ -58,7 +58,7 @@ def test_no_manifest(app, tmp_path):
     path = build_zip(tmp_path / "p.zip", {"index.html": PAGE})
     problem = refused(path)
     assert problem.code == "manifest_missing"
-    assert "no imsmanifest.xml at its root" in str(problem)
+    assert "no imsmanifest.xml at its root" in english(problem)
 
 
 def test_manifest_inside_a_folder_is_named(app, tmp_path):
@@ -66,8 +66,8 @@ def test_manifest_inside_a_folder_is_named(app, tmp_path):
                                           "course/index.html": PAGE})
     problem = refused(path)
     assert problem.code == "manifest_not_at_root"
-    assert "course/imsmanifest.xml" in str(problem)
-    assert "Zip the contents of the package folder" in str(problem)
+    assert "course/imsmanifest.xml" in english(problem)
+    assert "Zip the contents of the package folder" in english(problem)
 
 
 @pytest.mark.parametrize("name", ["../evil.html", "a/../../evil.html", "/etc/cron.d/evil", "C:\\evil.html",
@@ -76,7 +76,7 @@ def test_paths_that_escape_the_package_are_refused(app, tmp_path, name):
     path = build_zip(tmp_path / "p.zip", {"imsmanifest.xml": MANIFEST_12, name: "x"})
     problem = refused(path)
     assert problem.code == "unsafe_path"
-    assert name in str(problem)
+    assert name in english(problem)
 
 
 def test_even_junk_entries_may_not_escape(app, tmp_path):
@@ -88,14 +88,14 @@ def test_symbolic_links_are_refused(app, tmp_path):
     path = build_zip(tmp_path / "p.zip", {"imsmanifest.xml": MANIFEST_12}, symlinks={"index.html": "/etc/passwd"})
     problem = refused(path)
     assert problem.code == "symlink"
-    assert "index.html is a symbolic link" in str(problem)
+    assert "index.html is a symbolic link" in english(problem)
 
 
 def test_a_zip_bomb_is_refused_by_its_compression_ratio(app, tmp_path):
     path = build_zip(tmp_path / "bomb.zip", {"imsmanifest.xml": MANIFEST_12, "zeros.bin": bytes(4 * 1024 * 1024)})
     problem = refused(path)
     assert problem.code == "ratio"
-    assert "zeros.bin" in str(problem) and "zip bomb" in str(problem)
+    assert "zeros.bin" in english(problem) and "zip bomb" in english(problem)
 
 
 def test_small_files_that_compress_well_are_fine(app, tmp_path):
@@ -108,14 +108,14 @@ def test_total_unpacked_size_is_limited(app, tmp_path):
                                           "b.bin": bytes(600_000)})
     problem = refused(path, Limits(max_unpacked_bytes=1024 * 1024))
     assert problem.code == "too_large"
-    assert "more than 1 MB" in str(problem)
+    assert "more than 1 MB" in english(problem)
 
 
 def test_file_count_is_limited(app, tmp_path):
     path = build_zip(tmp_path / "p.zip", {"imsmanifest.xml": MANIFEST_12, **{f"f{i}.html": PAGE for i in range(12)}})
     problem = refused(path, Limits(max_files=10))
     assert problem.code == "too_many_files"
-    assert "13 files; the limit is 10" in str(problem)
+    assert "13 files; the limit is 10" in english(problem)
 
 
 def test_headers_that_lie_about_sizes_are_caught_while_unpacking(app, tmp_path):
@@ -128,14 +128,14 @@ def test_headers_that_lie_about_sizes_are_caught_while_unpacking(app, tmp_path):
     with pytest.raises(PackageRefused) as caught:
         extract(path, inspection, target, "p.zip", LIMITS)
     assert caught.value.code in {"ratio", "corrupt"}
-    assert "big.bin" in str(caught.value)
+    assert "big.bin" in english(caught.value)
 
 
 def test_password_protected_entries_are_refused(app, tmp_path):
     path = patch_entry(package_zip(tmp_path / "p.zip"), "index.html", flag_bits=0x1)
     problem = refused(path)
     assert problem.code == "encrypted"
-    assert "index.html is password-protected" in str(problem)
+    assert "index.html is password-protected" in english(problem)
 
 
 def test_unknown_compression_is_refused(app, tmp_path):
@@ -147,7 +147,7 @@ def test_duplicate_entries_are_refused(app, tmp_path):
     path = build_zip(tmp_path / "p.zip", [("imsmanifest.xml", MANIFEST_12), ("index.html", "a"), ("index.html", "b")])
     problem = refused(path)
     assert problem.code == "duplicate"
-    assert "index.html more than once" in str(problem)
+    assert "index.html more than once" in english(problem)
 
 
 def test_a_name_used_as_file_and_folder_is_refused(app, tmp_path):
@@ -173,7 +173,7 @@ def test_a_zip_of_junk_only_is_refused_as_such(app, tmp_path):
     path = build_zip(tmp_path / "p.zip", {"__MACOSX/": None, "__MACOSX/imsmanifest.xml": MANIFEST_12})
     problem = refused(path)
     assert problem.code == "manifest_missing"
-    assert "__MACOSX" in str(problem)
+    assert "__MACOSX" in english(problem)
 
 
 def test_explicit_folder_entries_and_stored_entries_are_accepted(tmp_path):
