@@ -30,6 +30,13 @@ STATUSES = {
 }
 
 
+EDITIONS = {"2nd": _l("2nd edition"), "3rd": _l("3rd edition"), "4th": _l("4th edition")}
+
+
+def edition(value: str) -> str:
+    return str(EDITIONS.get(value, value))
+
+
 def note(key: str) -> str:
     return str(NOTES.get(key, key))
 

@@ -93,3 +93,77 @@ def english(error) -> str:
         return str(error)
     with force_locale("en"):
         return str(error)
+
+
+# A small SCORM 2004 package of our own: three SCOs that navigate by requests, a cluster whose items may
+# not be chosen from the contents, a hidden item and an item that hides the player's Previous button.
+NAVIGATION_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="vn.example.navigation" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
+  xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org">
+      <title>Điều hướng</title>
+      <item identifier="intro" identifierref="r_intro"><title>Giới thiệu</title></item>
+      <item identifier="cluster"><title>Bài chính</title>
+        <item identifier="lesson" identifierref="r_lesson"><title>Bài học</title>
+          <adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>previous</adlnav:hideLMSUI>
+          </adlnav:navigationInterface></adlnav:presentation>
+        </item>
+        <item identifier="extra" identifierref="r_extra" isvisible="false"><title>Phần ẩn</title></item>
+        <imsss:sequencing><imsss:controlMode choice="false" flow="true"/></imsss:sequencing>
+      </item>
+      <imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="r_intro" type="webcontent" adlcp:scormType="sco" href="sco.html?name=intro"/>
+    <resource identifier="r_lesson" type="webcontent" adlcp:scormType="sco" href="sco.html?name=lesson"/>
+    <resource identifier="r_extra" type="webcontent" adlcp:scormType="sco" href="sco.html?name=extra"/>
+  </resources>
+</manifest>
+"""
+
+# The SCO page: finds API_1484_11 the usual way, shows what the LMS says, and offers navigation requests.
+NAVIGATION_SCO = """<!doctype html>
+<html><head><meta charset="utf-8"><title>SCO</title></head>
+<body>
+<h1 id="name"></h1>
+<p id="entry"></p><p id="valid"></p>
+<button id="continue">continue</button><button id="previous">previous</button>
+<button id="intro">choose intro</button><button id="exit-all">exitAll</button>
+<script>
+function findAPI(win) {
+  var tries = 0;
+  while (!win.API_1484_11 && win.parent && win.parent !== win && tries < 10) { win = win.parent; tries++; }
+  return win.API_1484_11 || null;
+}
+var api = findAPI(window);
+var name = new URLSearchParams(location.search).get("name");
+document.getElementById("name").textContent = name;
+api.Initialize("");
+document.getElementById("entry").textContent = "entry=" + api.GetValue("cmi.entry") +
+  " location=" + api.GetValue("cmi.location");
+document.getElementById("valid").textContent = "continue=" + api.GetValue("adl.nav.request_valid.continue") +
+  " previous=" + api.GetValue("adl.nav.request_valid.previous") +
+  " choice-intro=" + api.GetValue("adl.nav.request_valid.choice.{target=intro}") +
+  " choice-lesson=" + api.GetValue("adl.nav.request_valid.choice.{target=lesson}");
+function leave(request) {
+  api.SetValue("cmi.location", "seen-" + name);
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("cmi.exit", "suspend");
+  api.SetValue("adl.nav.request", request);
+  api.Terminate("");
+}
+document.getElementById("continue").onclick = function () { leave("continue"); };
+document.getElementById("previous").onclick = function () { leave("previous"); };
+document.getElementById("intro").onclick = function () { leave("{target=intro}choice"); };
+document.getElementById("exit-all").onclick = function () { leave("exitAll"); };
+</script>
+</body></html>
+"""
+
+
+def navigation_package(path: Path) -> Path:
+    return build_zip(path, {"imsmanifest.xml": NAVIGATION_MANIFEST, "sco.html": NAVIGATION_SCO})

@@ -41,7 +41,7 @@ def packages():
     page = page_of_rows(services.packages_for(current_user))
     school_ids = {row[0].school_id for row in page.items if row[0].school_id}
     schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))} if school_ids else {}
-    return render_template("scorm/packages.html", page=page, schools=schools)
+    return render_template("scorm/packages.html", page=page, schools=schools, edition_label=labels.edition)
 
 
 @bp.route("/packages/new", methods=["GET", "POST"])
@@ -83,9 +83,7 @@ def new_package():
 @login_required
 def package(package_id: int):
     package = managed_package(package_id)
-    school = db.session.get(School, package.school_id) if package.school_id else None
-    return render_template("scorm/package.html", package=package, school=school, form=ReplaceForm(),
-                           notes=[labels.note(n) for n in package.notes], hint=_limits_hint(), error=None)
+    return _package_page(package, ReplaceForm(), error=None)
 
 
 @bp.post("/packages/<int:package_id>/replace")
@@ -104,10 +102,16 @@ def replace(package_id: int):
             db.session.rollback()
             error = str(problem)
         else:
-            flash(_("The new version is in place; progress on unchanged items is kept.") if changed
-                  else _("This zip is the version already in place: nothing changed."), "success" if changed else "warning")
+            if changed:
+                flash(_("The new version is in place; progress on unchanged items is kept."), "success")
+            else:
+                flash(_("This zip is the version already in place: nothing changed."), "warning")
             return redirect(url_for("scorm.package", package_id=package.id))
-    package = managed_package(package_id)
+    return _package_page(managed_package(package_id), form, error=error), 422
+
+
+def _package_page(package: ScormPackage, form: ReplaceForm, *, error: str | None) -> str:
     school = db.session.get(School, package.school_id) if package.school_id else None
-    return render_template("scorm/package.html", package=package, school=school, form=form,
-                           notes=[labels.note(n) for n in package.notes], hint=_limits_hint(), error=error), 422
+    return render_template("scorm/package.html", package=package, school=school, form=form, error=error,
+                           notes=[labels.note(n) for n in package.notes], hint=_limits_hint(),
+                           edition_label=labels.edition)
