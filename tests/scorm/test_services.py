@@ -161,6 +161,8 @@ def test_unused_folders_are_removed(make_package):
     removed = services.remove_unused_folders()
     assert set(removed) == {stray, orphan.parent, leftover}
     assert files.package_folder(package.id, 1).is_dir()
+    from lms.scorm.jobs import remove_unused_folders
+    assert remove_unused_folders() == 0  # the scheduled job: nothing left to remove
 
 
 def test_content_types_follow_the_file(tmp_path):

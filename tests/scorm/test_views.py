@@ -289,3 +289,38 @@ def test_the_navigation_shows_packages_to_authors_only(login, lecturer, learner,
     client.post("/logout")
     login(lecturer)
     assert "/scorm/packages" in client.get("/").get_data(True)
+
+
+def test_the_package_list_runs_a_fixed_number_of_queries(login, lecturer, make_package, count_queries, tmp_path):
+    make_package(SINGLE_SCO_12)
+    client = login(lecturer)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get("/scorm/packages").status_code == 200
+    for number in range(3):
+        make_package(package_zip(tmp_path / f"p{number}.zip", extra={f"extra{number}.html": PAGE}))
+    db.session.expire_all()
+    with count_queries() as many:
+        text = client.get("/scorm/packages").get_data(True)
+    assert text.count("/scorm/packages/") >= 4 and many.count == few.count
+
+
+def test_a_package_with_unsupported_sequencing_says_so_and_still_plays(login, lecturer, learner, make_package,
+                                                                       tmp_path):
+    from tests.scorm.test_manifest import manifest_2004
+    body = ('<item identifier="a" identifierref="r1"><title>A</title><imsss:sequencing><imsss:sequencingRules>'
+            '<imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="satisfied"/>'
+            '</imsss:ruleConditions><imsss:ruleAction action="skip"/></imsss:preConditionRule>'
+            '</imsss:sequencingRules><imsss:limitConditions attemptLimit="1"/></imsss:sequencing></item>')
+    text = manifest_2004(body, resources='<resource identifier="r1" type="webcontent" adlcp:scormType="sco" '
+                                         'href="index.html"/>')
+    package = make_package(package_zip(tmp_path / "p.zip", manifest=text))
+    client = login(lecturer)
+    page = client.get(f"/scorm/packages/{package.id}").get_data(True)
+    assert "sequencing rules (pre-, post- and exit-condition rules)" in page
+    assert "limit conditions (attempt limits and time limits)" in page
+    client.post("/logout")
+    login(learner)
+    state = state_of(client.get(f"/scorm/{package.id}/play"))
+    assert state["start"] == "a" and state["items"]["a"]["url"].endswith("/content/index.html")
+    assert post_commit(client, package, item="a", values=[["cmi.completion_status", "completed"]]).json["ok"]
