@@ -17,6 +17,12 @@ import yaml
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
+SEED_KEYS = {
+    "chuyen-doi-so-co-quan-nha-nuoc",
+    "chuyen-doi-xanh",
+    "ung-dung-ai-trong-cong-viec",
+    "nghi-quyet-57-nq-tw",
+}
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_RE = re.compile(r"^lessons/\d{2}-[a-z0-9-]+\.md$")
 QUIZ_SETTINGS = {
@@ -60,6 +66,10 @@ def bilingual(value) -> bool:
 
 COURSES = course_dirs()
 IDS = [p.name for p in COURSES]
+
+
+def test_the_four_seed_courses_are_there():
+    assert SEED_KEYS <= {p.name for p in COURSES}
 
 
 @pytest.mark.parametrize("folder", COURSES, ids=IDS)
