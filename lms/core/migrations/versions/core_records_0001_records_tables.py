@@ -170,6 +170,29 @@ def upgrade():
     sa.UniqueConstraint('plan_id', 'content_area', name=op.f('uq_core_records_plan_targets_plan_id_content_area'))
     )
     # ### end Alembic commands ###
+    _ship_example_requirement()
+
+
+def _ship_example_requirement():
+    """The former national rule (40 periods a year), shipped switched off: an admin may switch it on."""
+    from datetime import datetime, timezone
+    requirements = sa.table(
+        'core_records_requirements', sa.column('name_vi', sa.String), sa.column('name_en', sa.String),
+        sa.column('year_from', sa.Integer), sa.column('year_to', sa.Integer),
+        sa.column('include_subunits', sa.Boolean), sa.column('position', sa.String),
+        sa.column('min_periods', sa.Numeric), sa.column('area_minimums', sa.JSON), sa.column('active', sa.Boolean),
+        sa.column('note', sa.Text), sa.column('created_at', lms.core.db.UTCDateTime(timezone=True)),
+        sa.column('updated_at', lms.core.db.UTCDateTime(timezone=True)))
+    now = datetime.now(timezone.utc)
+    op.bulk_insert(requirements, [{
+        'name_vi': 'Tối thiểu 40 tiết mỗi năm (quy định cũ năm 2017, ví dụ)',
+        'name_en': 'At least 40 periods a year (former 2017 rule, example)',
+        'year_from': 2025, 'year_to': None, 'include_subunits': True, 'position': '', 'min_periods': 40,
+        'area_minimums': {}, 'active': False, 'created_at': now, 'updated_at': now,
+        'note': 'Quy định năm 2017 (ít nhất một tuần, 40 tiết, mỗi năm) đã được bãi bỏ năm 2021; tỉnh có thể áp '
+                'dụng lại. / The 2017 rule (one week, 40 periods, a year) was removed in 2021; a province may set '
+                'it again.',
+    }])
 
 
 def downgrade():
