@@ -110,7 +110,7 @@ def test_an_overlapping_requirement_is_refused_and_nothing_changes(app, make_uni
     db.session.commit()
     with pytest.raises(DomainError) as refused:
         make_requirement(name="60 tiết Sở", unit_id=department.id, min_periods=60, year_from=2026)
-    assert "40 tiết toàn tỉnh" in str(refused.value) and "overlaps" in str(refused.value)
+    assert "40 tiết toàn tỉnh" in str(refused.value) and "trùng với" in str(refused.value)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Requirement)) == 1
     assert db.session.get(Requirement, first.id).min_periods == 40
@@ -139,14 +139,14 @@ def test_switching_on_checks_overlaps(app):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"name": " "}, "name"),
-    ({"year_from": 1990}, "first year"),
-    ({"year_from": 2025, "year_to": 2024}, "last year"),
-    ({"min_periods": None}, "Set a minimum"),
-    ({"min_periods": -4}, "between 0"),
-    ({"min_periods": 10_000}, "between 0"),
-    ({"min_periods": 8, "area_minimums": {"political_theory": 6, "job_position": 6}}, "add up"),
-    ({"area_minimums": {"cooking": 4}}, "Unknown content area"),
+    ({"name": " "}, "đặt tên"),
+    ({"year_from": 1990}, "Năm bắt đầu"),
+    ({"year_from": 2025, "year_to": 2024}, "Năm kết thúc"),
+    ({"min_periods": None}, "Hãy đặt số tiết tối thiểu"),
+    ({"min_periods": -4}, "phải từ 0 đến 2000"),
+    ({"min_periods": 10_000}, "phải từ 0 đến 2000"),
+    ({"min_periods": 8, "area_minimums": {"political_theory": 6, "job_position": 6}}, "lớn hơn số tiết tối thiểu chung"),
+    ({"area_minimums": {"cooking": 4}}, "Nội dung bồi dưỡng không hợp lệ: cooking"),
 ])
 def test_requirements_that_make_no_sense_are_refused(app, changes, message):
     kw = {"min_periods": 40} | changes

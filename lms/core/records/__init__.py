@@ -7,16 +7,49 @@ the JSON API, the commands and the navigation entries.
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 DEFAULT_CONFIG = {
     # An outside record with more periods than this is refused as implausible (ten weeks of 40 periods).
     "RECORDS_MAX_PERIODS_PER_CREDIT": 400,
+    # The public transcript verify page: requests per address per window.
+    "RECORDS_VERIFY_LIMIT": 30,
+    "RECORDS_VERIFY_WINDOW_SECONDS": 600,
+    # The Ed25519 key that signs transcripts; default: <instance>/keys/platform-ed25519.pem.
+    "RECORDS_SIGNING_KEY_PATH": None,
 }
 
 
+def _is_official(user) -> bool:
+    return user.is_authenticated and user.official_id is not None
+
+
+def format_number(value) -> str:
+    """Periods and counts in the reader's language: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    from flask_babel import format_decimal
+    if value is None:
+        return "—"
+    return format_decimal(round(float(value), 2), format="#,##0.##")
+
+
+def format_percent(value) -> str:
+    from flask_babel import format_decimal
+    if value is None:
+        return "—"
+    return format_decimal(round(float(value)), format="#,##0") + "%"
+
+
 def init_app(app: Flask) -> None:
+    from lms.core.plugins import NavItem
     from lms.core.records import handlers, models  # noqa: F401  (tables join the metadata)
+    from lms.core.records.views import bp
 
     for key, value in DEFAULT_CONFIG.items():
         app.config.setdefault(key, value)
     handlers.connect()
+    app.register_blueprint(bp)
+    app.add_template_filter(format_number, "records_number")
+    app.add_template_filter(format_percent, "records_percent")
+    app.extensions["lms"]["nav"].extend([
+        NavItem("records.my_record", _l("My training record"), order=20, visible=_is_official),
+    ])

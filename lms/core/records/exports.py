@@ -1,0 +1,102 @@
+"""XLSX files: an official's record, the list of who is behind, the provincial report.
+
+Written with openpyxl's write-only mode (streams rows, so a province-wide list stays small in memory).
+Text that a spreadsheet would take for a formula is written as text.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Iterable
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from lms.core.i18n import locale_code
+from lms.core.records.labels import SOURCE_LABELS
+from lms.core.records.record import YearRecord, issuer_name
+from lms.core.records.requirements import STATE_LABELS
+from lms.core.vocab import CONTENT_AREAS, area_label, topic_label
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe(value):
+    """A cell value that no spreadsheet will evaluate."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class Sheet:
+    def __init__(self, book: Workbook, title: str, widths: Iterable[int] = ()):
+        self.sheet = book.create_sheet(title=title[:31])
+        for index, width in enumerate(widths):
+            self.sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+    def heading(self, *values) -> None:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(self.sheet, value=safe(value))
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def row(self, *values) -> None:
+        cells = []
+        for value in values:
+            if isinstance(value, date):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            else:
+                cells.append(safe(value))
+        self.sheet.append(cells)
+
+
+def new_book() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def to_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def record_xlsx(record: YearRecord) -> bytes:
+    locale = locale_code()
+    book = new_book()
+    person = record.official
+    sheet = Sheet(book, _("Training record"), widths=(12, 50, 38, 30, 10, 36, 30, 22, 18))
+    sheet.heading(_("Training record"), person.full_name)
+    sheet.row(_("Employee code"), person.employee_code)
+    sheet.row(_("Unit"), person.unit.name(locale) if person.unit else "")
+    sheet.row(_("Year"), record.year if record.year is not None else _("All years"))
+    sheet.row()
+    sheet.heading(_("Date"), _("Title"), _("Content area"), _("Topics"), _("Periods"), _("Issued by"),
+                  _("Unit at the time"), _("Source"), _("Certificate"))
+    for credit in record.credits:
+        title = credit.title_en if locale == "en" and credit.title_en else credit.title_vi
+        sheet.row(credit.earned_on, title, area_label(credit.content_area, locale),
+                  ", ".join(topic_label(t, locale) for t in credit.topics or []), float(credit.periods),
+                  issuer_name(credit, locale), record.units[credit.unit_id].name(locale),
+                  str(SOURCE_LABELS[credit.source]), credit.verification_code or "")
+    sheet.row()
+    sheet.heading(_("Content area"), _("Periods"))
+    for area in CONTENT_AREAS:
+        sheet.row(area_label(area, locale), record.areas.get(area, 0))
+    sheet.heading(_("Total"), record.total)
+    if record.statuses:
+        status_sheet = Sheet(book, _("Requirements"), widths=(50, 16, 14, 14, 14))
+        status_sheet.heading(_("Requirement"), _("Status"), _("Done"), _("Required"), _("Missing"))
+        for status in record.statuses:
+            for part in status.parts:
+                what = status.requirement.name(locale)
+                if part.area:
+                    what += " · " + area_label(part.area, locale)
+                status_sheet.row(what, str(STATE_LABELS[status.state]), part.done, part.required, part.missing)
+    return to_bytes(book)
