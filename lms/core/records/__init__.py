@@ -39,6 +39,10 @@ def format_percent(value) -> str:
     return format_decimal(round(float(value)), format="#,##0") + "%"
 
 
+def _manages_units(user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.has_role("unit_manager"))
+
+
 def init_app(app: Flask) -> None:
     from lms.core.plugins import NavItem
     from lms.core.records import handlers, models  # noqa: F401  (tables join the metadata)
@@ -52,4 +56,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_percent, "records_percent")
     app.extensions["lms"]["nav"].extend([
         NavItem("records.my_record", _l("My training record"), order=20, visible=_is_official),
+        NavItem("records.dashboard", _l("Unit dashboard"), order=60, visible=_manages_units),
     ])

@@ -100,3 +100,21 @@ def record_xlsx(record: YearRecord) -> bytes:
                     what += " · " + area_label(part.area, locale)
                 status_sheet.row(what, str(STATE_LABELS[status.state]), part.done, part.required, part.missing)
     return to_bytes(book)
+
+
+def behind_xlsx(unit, year: int, requirement, rows) -> bytes:
+    """The list of officials behind on a requirement, for the unit manager to file or follow up."""
+    locale = locale_code()
+    book = new_book()
+    sheet = Sheet(book, _("Behind"), widths=(14, 32, 36, 28, 28, 12, 12, 16))
+    sheet.heading(_("Behind on %(requirement)s", requirement=requirement.name(locale)))
+    sheet.row(_("Unit"), unit.name(locale))
+    sheet.row(_("Year"), year)
+    sheet.row()
+    sheet.heading(_("Employee code"), _("Full name"), _("Unit"), _("Position"), _("E-mail"), _("Periods"),
+                  _("Missing"), _("Status"))
+    for row in rows:
+        person = row.official
+        sheet.row(person.employee_code, person.full_name, row.unit.name(locale), person.position, person.email or "",
+                  row.total, row.missing, str(STATE_LABELS[row.states[0]]))
+    return to_bytes(book)

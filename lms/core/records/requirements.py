@@ -172,13 +172,19 @@ def area_column(area: str) -> str:
     return f"a_{area}"
 
 
-def year_pivot(year: int):
-    """A subquery: per official, periods in `year` in total and per content area (one row each)."""
+def year_pivot(year: int, officials=None):
+    """A subquery: per official, periods in `year` in total and per content area (one row each).
+
+    `officials`, a select of official ids, limits it to those (a unit subtree).
+    """
     t = OfficialAreaTotal
     columns = [func.sum(t.periods).label("total")]
     columns += [func.sum(case((t.content_area == area, t.periods), else_=0)).label(area_column(area))
                 for area in CONTENT_AREAS]
-    return select(t.official_id, *columns).where(t.year == year).group_by(t.official_id).subquery("pivot")
+    statement = select(t.official_id, *columns).where(t.year == year)
+    if officials is not None:
+        statement = statement.where(t.official_id.in_(officials))
+    return statement.group_by(t.official_id).subquery("pivot")
 
 
 def audience_condition(requirement: Requirement, official=Official, unit=Unit):
