@@ -33,14 +33,22 @@ def format_number(value) -> str:
 
 
 def format_percent(value) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
     from flask_babel import format_decimal
     if value is None:
         return "—"
-    return format_decimal(round(float(value)), format="#,##0") + "%"
+    whole = Decimal(str(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # 102.5% shows as 103%
+    return format_decimal(whole, format="#,##0") + "%"
 
 
 def _manages_units(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.has_role("unit_manager"))
+
+
+def _reports(user) -> bool:
+    from lms.core.records.report import may_report
+    return may_report(user)
 
 
 def init_app(app: Flask) -> None:
@@ -57,4 +65,5 @@ def init_app(app: Flask) -> None:
     app.extensions["lms"]["nav"].extend([
         NavItem("records.my_record", _l("My training record"), order=20, visible=_is_official),
         NavItem("records.dashboard", _l("Unit dashboard"), order=60, visible=_manages_units),
+        NavItem("records.report", _l("Plans and reports"), order=65, visible=_reports),
     ])

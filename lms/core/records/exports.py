@@ -118,3 +118,64 @@ def behind_xlsx(unit, year: int, requirement, rows) -> bytes:
         sheet.row(person.employee_code, person.full_name, row.unit.name(locale), person.position, person.email or "",
                   row.total, row.missing, str(STATE_LABELS[row.states[0]]))
     return to_bytes(book)
+
+
+def report_xlsx(report, level_labels: dict) -> bytes:
+    """The provincial report as a province files it: by level and unit with totals, by area, and the detail."""
+    locale = locale_code()
+    na = _("n/a")
+    book = new_book()
+    columns = (_("Classes planned"), _("Classes opened"), _("Percent of plan (classes)"), _("Officials to train"),
+               _("Enrolled"), _("Completed"), _("Percent of plan (trainees)"), _("Certificates"), _("Credits"),
+               _("Periods"))
+
+    def figures(f):
+        def maybe(value):
+            return na if value is None else value
+
+        def pct(value):
+            return "" if value is None else round(value, 1)
+        return (f.classes_planned, maybe(f.classes_opened), pct(f.classes_percent), f.trainees_planned,
+                maybe(f.enrolled), maybe(f.completed), pct(f.trainees_percent), f.certificates, f.credits, f.periods)
+
+    sheet = Sheet(book, _("By unit"), widths=(16, 44, 40) + (14,) * len(columns))
+    sheet.heading(_("Training report %(year)s: %(unit)s", year=report.year, unit=report.root.name(locale)))
+    if not report.catalog_available:
+        sheet.row(_("Classes, enrolment and completion are not available: the courses plugin is off."))
+    sheet.row()
+    sheet.heading(_("Level"), _("Unit"), _("Note"), *columns)
+    for group in report.groups:
+        for row in group.rows:
+            sheet.row(str(level_labels.get(group.level, group.level)), row.unit.name(locale), row.unit.code,
+                      *figures(row.figures))
+            for before in row.predecessors:
+                note = _("merged into %(unit)s on %(day)s", unit=row.unit.name(locale),
+                         day=before.merged_on.strftime("%d/%m/%Y")) if before.merged_on else ""
+                sheet.row("", "  " + _("of which: %(unit)s", unit=before.unit.name(locale)), note,
+                          *figures(before.figures))
+        sheet.heading(_("Total %(level)s", level=str(level_labels.get(group.level, group.level)).lower()), "", "",
+                      *figures(group.total))
+    sheet.heading(_("Grand total"), "", "", *figures(report.total))
+
+    areas = Sheet(book, _("By content area"), widths=(50,) + (14,) * len(columns))
+    areas.heading(_("Content area"), *columns)
+    for area, f in report.areas.items():
+        areas.row(area_label(area, locale), *figures(f))
+    areas.heading(_("Grand total"), *figures(report.total))
+
+    detail = Sheet(book, _("Detail"), widths=(14, 40, 14, 14, 40) + (14,) * len(columns))
+    detail.heading(_("Unit code"), _("Unit (as it was then)"), _("Level"), _("Now part of"), _("Content area"),
+                   *columns)
+    units = {}
+    for group in report.groups:
+        for row in group.rows:
+            units[row.unit.id] = (row.unit, row.unit)
+            for before in row.predecessors:
+                units[before.unit.id] = (before.unit, row.unit)
+    for (unit_id, area), f in sorted(report.detail.items(), key=lambda item: (item[0][0], item[0][1])):
+        if unit_id not in units or f.empty:
+            continue
+        unit, now = units[unit_id]
+        detail.row(unit.code, unit.name(locale), str(level_labels.get(unit.level.value, unit.level.value)),
+                   now.code if now.id != unit.id else "", area_label(area, locale), *figures(f))
+    return to_bytes(book)
