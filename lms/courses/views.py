@@ -9,3 +9,10 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 @login_required
 def index():
     return render_template("courses/index.html")
+
+
+@bp.get("/<key>/assets/<path:path>")
+@login_required
+def asset(key: str, path: str):
+    from flask import abort
+    abort(404)
