@@ -20,16 +20,16 @@ $(VENV)/.installed: pyproject.toml
 # Compile every package's Vietnamese and English catalogues (.po -> .mo).
 translations: $(VENV)/.installed
 	@for dir in $$(find lms -type d -name translations -not -path '*/node_modules/*'); do \
-	  $(BIN)/pybabel compile -q -d "$$dir" || exit 1; \
+	  $(BIN)/pybabel compile -d "$$dir" || exit 1; \
 	done
 
 # Refresh one package's catalogue from its code and templates, then translate the new entries:
 #   make extract-messages PKG=lms/quizzes TEMPLATES=templates/quizzes
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)
 	@if [ -d $(PKG)/translations/vi ]; then \
-	  $(BIN)/pybabel update -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations --no-fuzzy-matching; \
-	else $(BIN)/pybabel init -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations -l vi; fi
+	  $(BIN)/pybabel update -i $(PKG)/translations/messages.pot -d $(PKG)/translations --no-fuzzy-matching; \
+	else $(BIN)/pybabel init -i $(PKG)/translations/messages.pot -d $(PKG)/translations -l vi; fi
 
 settings: instance/settings.py
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, event, inspect, text
 
 from lms.core.app import create_app
@@ -106,6 +107,9 @@ def app_factory(database_url, instance_root, migrated):
 
     def factory(**overrides):
         app = create_app(make_config(database_url, instance_root, **overrides))
+        # Requests reuse the test's app context (Flask does when one is active): give each request
+        # a fresh `g`, as production has, so nothing (like Flask-Login's cached user) leaks between them.
+        app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
         made.append(app)
         return app
 

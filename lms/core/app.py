@@ -36,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.core import models  # noqa: F401  (core tables join the metadata)
     from lms.core.views import register_core
     register_core(app)
+    from lms.core import notifications, scheduler
+    notifications.init_app(app)
+    scheduler.init_app(app)
 
     for plugin in plugins.values():
         plugin.init_app(app)
