@@ -12,10 +12,11 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Date, Enum, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.core.db import UTCDateTime, db, utcnow
 from lms.core.models import School
+from lms.core.text import fold
 
 
 def _enum(cls, length: int = 20):
@@ -73,6 +74,8 @@ class Course(db.Model):
     prerequisites: Mapped[list] = mapped_column(JSON, default=list)  # course keys
     min_attendance: Mapped[float | None] = mapped_column(Float)  # fraction 0..1 for in-person parts
     sources: Mapped[list] = mapped_column(JSON, default=list)
+    # Titles and key without diacritics or case: "chuyen doi so" finds "Chuyển đổi số".
+    search_text: Mapped[str] = mapped_column(String(700), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("core_users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -81,6 +84,12 @@ class Course(db.Model):
     school: Mapped[School | None] = relationship()
     sections: Mapped[list[Section]] = relationship(back_populates="course", order_by="Section.position",
                                                   cascade="all, delete-orphan")
+
+    @validates("key", "title_vi", "title_en")
+    def _fold_titles(self, field: str, value):
+        parts = {"key": self.key, "title_vi": self.title_vi, "title_en": self.title_en, field: value}
+        self.search_text = fold(" ".join(p or "" for p in parts.values()))[:700]
+        return value
 
     def __repr__(self) -> str:
         return f"<Course {self.key} v{self.version}>"

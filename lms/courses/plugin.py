@@ -49,7 +49,11 @@ class CoursesPlugin(Plugin):
         return courses_group
 
     def nav(self) -> list[NavItem]:
-        return [NavItem("courses.index", _l("Courses"), order=10, visible=_learner)]
+        return [
+            NavItem("courses.my_learning", _l("My learning"), order=5, visible=_learner),
+            NavItem("courses.catalogue", _l("Catalogue"), order=10, visible=_learner),
+            NavItem("courses.authoring", _l("Authoring"), order=14, visible=_author),
+        ]
 
     def jobs(self) -> list[JobSpec]:
         return []

@@ -39,3 +39,11 @@ def learner(make_official, make_user):
     official = make_official("Trần Thị Bình")
     return make_user(official=official, name=official.full_name)
 
+
+
+@pytest.fixture
+def english(app):
+    """Messages in English while the test runs (the platform's default is Vietnamese)."""
+    from flask_babel import force_locale
+    with force_locale("en"):
+        yield

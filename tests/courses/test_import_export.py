@@ -23,6 +23,11 @@ from lms.courses.services.importer import import_course
 from tests.courses.helpers import activity
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english(english):
+    """Problems are read in English here; the Vietnamese catalogue is checked elsewhere."""
+
+
 def _edit_yaml(folder: Path, change) -> None:
     data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
     change(data)

@@ -5,12 +5,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.courses.models import Course, CourseClass, CourseStatus, Enrolment, EnrolmentStatus
 from lms.courses.services import progress
+from lms.courses.services.rows import insert_if_absent
 
 
 class AlreadyInClass(DomainError):
@@ -27,16 +27,13 @@ def enrol(user_id: int, course: Course, *, course_class: CourseClass | None = No
     enrolment = find_enrolment(user_id, course.id)
     changed = False
     if enrolment is None:
-        try:
-            with db.session.begin_nested():
-                enrolment = Enrolment(user_id=user_id, course_id=course.id, source=source,
-                                      course_version=course.version, due_on=due_on, progress=0.0,
-                                      class_id=course_class.id if course_class else None, enrolled_at=utcnow())
-                db.session.add(enrolment)
-            changed = True
-        except IntegrityError:  # a double click: the other request enrolled them
-            enrolment = find_enrolment(user_id, course.id)
-            return enrolment, False
+        # One statement: of a double click's two requests, one enrols and the other finds the row.
+        insert_if_absent(Enrolment, {
+            "user_id": user_id, "course_id": course.id, "source": source, "course_version": course.version,
+            "due_on": due_on, "progress": 0.0, "class_id": course_class.id if course_class else None,
+            "enrolled_at": utcnow(), "status": EnrolmentStatus.active.value}, ["user_id", "course_id"])
+        enrolment = find_enrolment(user_id, course.id)
+        changed = True
     else:
         if course_class is not None and enrolment.class_id not in (None, course_class.id) \
                 and enrolment.status is EnrolmentStatus.active:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from lms.core import audit, events
 from lms.core.db import db, utcnow
 from lms.core.models import User
 from lms.courses.models import (Activity, ActivityProgress, Attendance, AttendanceStatus, ClassMode, ClassSession,
                                 Course, CourseClass, Enrolment, EnrolmentStatus)
+from lms.courses.progress_dates import local_date
+from lms.courses.services.rows import insert_if_absent
 
 GRADED_TYPES = ("quiz", "scorm")
 
@@ -32,13 +32,10 @@ def progress_row(activity_id: int, user_id: int) -> ActivityProgress:
     statement = select(ActivityProgress).where(ActivityProgress.activity_id == activity_id,
                                                ActivityProgress.user_id == user_id)
     row = db.session.scalar(statement)
-    if row is not None:
-        return row
-    try:
-        with db.session.begin_nested():
-            row = ActivityProgress(activity_id=activity_id, user_id=user_id, percent=0.0)
-            db.session.add(row)
-    except IntegrityError:
+    if row is None:
+        now = utcnow()
+        insert_if_absent(ActivityProgress, {"activity_id": activity_id, "user_id": user_id, "percent": 0.0,
+                                            "updated_at": now}, ["activity_id", "user_id"])
         row = db.session.scalar(statement)
     return row
 
@@ -258,10 +255,6 @@ def rules_hold(enrolment: Enrolment) -> bool:
     return prerequisites_met(enrolment.user_id, course)
 
 
-def local_today(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def evaluate_completion(enrolment: Enrolment) -> bool:
     """Complete the enrolment if its rules hold; True only for the one call that recorded it."""
     if enrolment.completed_at is not None or enrolment.status is not EnrolmentStatus.active:
@@ -294,7 +287,7 @@ def evaluate_completion(enrolment: Enrolment) -> bool:
                 official_id=official_id, class_id=course_class.id, school_id=course_class.school_id,
                 title_vi=course_class.title_vi, title_en=course_class.title_en or course.title_en,
                 content_area=course.content_area, topics=tuple(course.topics or ()), periods=float(course.periods),
-                earned_on=local_today(now)))
+                earned_on=local_date(now)))
     _complete_dependents(enrolment.user_id, course.key)
     return True
 

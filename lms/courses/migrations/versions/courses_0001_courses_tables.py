@@ -2,7 +2,7 @@
 
 Revision ID: courses_0001
 Revises: 
-Create Date: 2026-11-22 07:50:36.437104
+Create Date: 2026-11-22 07:58:00.174790
 """
 from alembic import op
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('prerequisites', sa.JSON(), nullable=False),
     sa.Column('min_attendance', sa.Float(), nullable=True),
     sa.Column('sources', sa.JSON(), nullable=False),
+    sa.Column('search_text', sa.String(length=700), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
