@@ -46,8 +46,16 @@ run: install settings
 	$(BIN)/lms run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
-test: install
+test: install browsers
 	$(BIN)/python tests/run_all.py
+
+# Browser tests drive Debian's Chromium; installed when missing (as root). Otherwise they say why they skip.
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "chromium is missing and we are not root: browser tests will be skipped"; fi; }
 
 test-sqlite: install
 	LMS_TEST_DATABASE=sqlite $(BIN)/pytest
