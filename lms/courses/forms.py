@@ -8,6 +8,8 @@ from wtforms import (BooleanField, DateField, DecimalField, IntegerField, RadioF
                      SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from lms.core.forms import options
+
 
 class CourseForm(FlaskForm):
     key = StringField(_l("Key (lowercase, digits, hyphens; made from the title if empty)"),
@@ -46,7 +48,7 @@ class ActivityForm(FlaskForm):
     title_vi = StringField(_l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=255)])
     required = BooleanField(_l("Required for completion"))
-    format = RadioField(_l("Written in"), choices=[("markdown", "Markdown"), ("html", "HTML")], default="markdown")
+    format = RadioField(_l("Written in"), choices=options([("markdown", "Markdown"), ("html", "HTML")]), default="markdown")
     body_vi = TextAreaField(_l("Lesson (Vietnamese)"), validators=[Optional()], render_kw={"rows": 18})
     body_en = TextAreaField(_l("Lesson (English, optional)"), validators=[Optional()], render_kw={"rows": 10})
     manual = BooleanField(_l("Learners mark it done themselves (instead of on opening)"))

@@ -31,8 +31,14 @@ PAGE_EXTENSIONS = (".md", ".markdown", ".html", ".htm")
 
 @dataclass
 class Problem:
+    """A problem with one file. The message is kept as plain text: it may quote the author's own
+    markup (a tag name), and a lazy string would reach templates marked safe."""
+
     file: str
     message: object
+
+    def __post_init__(self) -> None:
+        self.message = str(self.message)
 
     def as_dict(self) -> dict:
         return {"file": self.file, "message": str(self.message)}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.core import activities
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.forms import options
 from lms.core.models import School, User
 from lms.core.i18n import locale_code
 from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
@@ -43,14 +44,14 @@ def _school_choices() -> list[tuple[int, str]]:
     if not current_user.is_admin:
         statement = statement.where(School.id.in_(lecturer_school_ids(current_user) or {0}))
     choices = [(s.id, s.name(locale_code())) for s in db.session.scalars(statement)]
-    return ([(0, "—")] if current_user.is_admin else []) + choices
+    return options(([(0, "—")] if current_user.is_admin else []) + choices)
 
 
 def _course_form(course: Course | None = None) -> CourseForm:
     form = CourseForm(obj=course)
-    form.content_area.choices = [(code, area_label(code, locale_code())) for code in CONTENT_AREAS]
-    form.topics.choices = [(code, topic_label(code, locale_code())) for code in TOPICS]
-    form.level.choices = [(code, str(text)) for code, text in LEVEL.items()]
+    form.content_area.choices = options((code, area_label(code, locale_code())) for code in CONTENT_AREAS)
+    form.topics.choices = options((code, topic_label(code, locale_code())) for code in TOPICS)
+    form.level.choices = options(LEVEL.items())
     form.school_id.choices = _school_choices()
     if course is not None and request.method == "GET":
         form.level.data = course.level.value
@@ -141,8 +142,8 @@ def edit_course(key: str):
             return redirect(url_for("courses.edit_course", key=key))
     sections = outline(course)
     new_activity = NewActivityForm()
-    new_activity.section_id.choices = [(s.id, s.title_vi) for s in sections]
-    new_activity.type.choices = [(name, str(kind.label or name)) for name, kind in sorted(activities.all_types().items())]
+    new_activity.section_id.choices = options((s.id, s.title_vi) for s in sections)
+    new_activity.type.choices = options((name, kind.label or name) for name, kind in sorted(activities.all_types().items()))
     assets = list(db.session.scalars(select(Asset).where(Asset.course_id == course.id).order_by(Asset.path)))
     lecturers = list(db.session.scalars(select(User).join(CourseLecturer, CourseLecturer.user_id == User.id)
                                         .where(CourseLecturer.course_id == course.id).order_by(User.display_name)))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms.core import activities
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.forms import options
 from lms.courses.forms import ActivityForm, NewActivityForm, SectionForm
 from lms.courses.models import Activity, Asset, LessonContent, Section
 from lms.courses.services import authoring
@@ -84,7 +85,7 @@ def delete_section(key: str, section_id: int):
 def add_activity(key: str):
     course = editable(key)
     form = NewActivityForm()
-    form.type.choices = [(name, name) for name in activities.all_types()]
+    form.type.choices = options((name, name) for name in activities.all_types())
     if not form.validate_on_submit():
         flash(_("Give the activity a title and a type."), "error")
         return _back(key)
@@ -123,10 +124,10 @@ def _activity_form(course, activity: Activity, content: LessonContent | None) ->
     paths = list(db.session.scalars(select(Asset.path).where(Asset.course_id == course.id).order_by(Asset.path)))
     if activity.type == "video":
         paths = [p for p in paths if "." + p.rsplit(".", 1)[-1].lower() in VIDEO_EXTENSIONS]
-    form.asset_path.choices = [("", "—")] + [(p, p) for p in paths]
+    form.asset_path.choices = options([("", "—")] + [(p, p) for p in paths])
     kind = activities.get(activity.type)
     if activity.type not in OWN_TYPES and kind is not None:
-        form.ref.choices = [("", "—")] + [(str(r), label) for r, label in kind.choices(course.id, course.school_id)]
+        form.ref.choices = options([("", "—")] + [(str(r), label) for r, label in kind.choices(course.id, course.school_id)])
     if request.method == "GET":
         if content is not None:
             form.format.data = content.format or "markdown"
