@@ -49,8 +49,9 @@ run: install settings
 test: install browsers
 	$(BIN)/python tests/run_all.py
 
-# Browser tests drive Debian's Chromium; installed when missing (as root). Otherwise they say why they skip.
+# Browser tests drive Debian's Chromium, the benchmark smoke test drives wrk: installed when missing (as root).
 browsers:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
