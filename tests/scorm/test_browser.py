@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.a11y import assert_accessible
 from tests.browser_support import launch_chromium, login, require_chromium, start_server
 from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, navigation_package
 from tests.scorm.vectors import load
@@ -109,6 +110,7 @@ def upload(browser, server, path) -> int:
         page.click("main form button[type=submit]")
     found = re.search(r"/scorm/packages/(\d+)$", page.url)
     assert found and page.locator(".flash-error").count() == 0, page.inner_text("main")[:500]
+    assert_accessible(page, "the package page")
     context.close()
     return int(found.group(1))
 
@@ -189,6 +191,7 @@ def test_a_single_sco_package_resumes_after_the_tab_is_closed_and_completes(brow
         sco = page.frame_locator("#scorm-frame")
         lesson = sco.frame_locator("#contentFrame")
         expect(lesson.locator("h1")).to_have_text("Play of the game")
+        assert_accessible(page, "the player")
         for title in ("Par", "Scoring", "Other Scoring Systems"):
             sco.locator("#butNext").click()
             expect(lesson.locator("h1")).to_have_text(title)
@@ -268,6 +271,49 @@ def test_a_multi_item_package_moves_resumes_and_completes(browser, server):
         assert data["attempt"]["items_done"] == 18 and all(t["completed"] for t in data["tracks"].values())
         expect(page.locator("#scorm-progress")).to_have_text(progress(page, 18, 18))
         assert learner.alerts() == [] and learner.errors == []
+        page.close()
+
+        # The lecturer reads the report, then resets the official's attempt; the next launch starts afresh.
+        lecturer = browser.new_context()
+        report = lecturer.new_page()
+        report.set_default_timeout(TIMEOUT_MS)
+        login(report, server, *LECTURER)
+        report.goto(f"{server.url}/scorm/{package_id}/report")
+        rows = report.locator("table.scorm-report tbody tr")
+        expect(rows).to_have_count(19)  # the package as a whole, then its 18 items
+        expect(rows.first).to_contain_text(OFFICIAL[0])
+        assert_accessible(report, "the report")
+        report.locator("table.scorm-report a").first.click()  # the official's attempts
+        expect(report.locator("h1")).to_contain_text("Nguyễn Văn An")
+        assert_accessible(report, "the official's attempts")
+        with report.expect_navigation():
+            report.locator("form[action$='/reset'] button").click()
+        expect(report.locator(".flash-success")).to_be_visible()
+        lecturer.close()
+        page = learner.open(package_id)
+        expect(page.locator(current)).to_have_attribute("data-item", "playing_playing_item")
+        fresh = page.evaluate("JSON.parse(document.getElementById('scorm-state').textContent)")
+        assert (fresh["attempt"], fresh["done"]) == (2, 0)
+        wait_for(server, package_id, lambda d: d["attempt"]["number"] == 2 and d["attempt"]["items_done"] == 1,
+                 "the new attempt")
+    finally:
+        learner.close()
+
+
+def test_on_a_phone_the_contents_fold_away(browser, server):
+    from playwright.sync_api import expect
+    package_id = upload(browser, server, MULTI_ASSET_12)
+    learner = Learner(browser, server)
+    try:
+        phone = learner.context.browser.new_context(viewport={"width": 360, "height": 740})
+        page = phone.new_page()
+        login(page, server, *OFFICIAL)
+        page.goto(f"{server.url}/scorm/{package_id}/play")
+        expect(page.frame_locator("#scorm-frame").locator("h1")).to_have_text(re.compile(r"\S"))
+        assert page.evaluate("document.getElementById('scorm-contents').open") is False
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+        assert_accessible(page, "the player on a phone")
+        phone.close()
     finally:
         learner.close()
 

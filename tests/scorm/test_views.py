@@ -324,3 +324,13 @@ def test_a_package_with_unsupported_sequencing_says_so_and_still_plays(login, le
     state = state_of(client.get(f"/scorm/{package.id}/play"))
     assert state["start"] == "a" and state["items"]["a"]["url"].endswith("/content/index.html")
     assert post_commit(client, package, item="a", values=[["cmi.completion_status", "completed"]]).json["ok"]
+
+
+def test_the_player_offers_the_way_back_to_the_page_that_opened_it(client, login, learner, make_package):
+    package = make_package(SINGLE_SCO_12)
+    login(learner)
+    opened = client.get(f"/scorm/{package.id}/play", headers={"Referer": "http://localhost/courses/c/k/a/golf"})
+    assert '<a href="/courses/c/k/a/golf">Back to where you came from</a>' in opened.get_data(True)
+    for referrer in ("http://evil.example/courses/", f"http://localhost/scorm/{package.id}/play?item=x", None):
+        headers = {"Referer": referrer} if referrer else {}
+        assert "Back to where you came from" not in client.get(f"/scorm/{package.id}/play", headers=headers).get_data(True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.core.db import db
+from lms.core.views.main import safe_next
 from lms.scorm import files, labels, launch, tracking
 from lms.scorm.models import ScormPackage
 from lms.scorm.tracking import Commit, CommitRefused
@@ -46,7 +48,17 @@ def play(package_id: int):
     state["commitUrl"] = url_for("scorm.commit", package_id=package.id)
     return render_template("scorm/player.html", package=package, state=state,
                            outline=launch.outline(package, state["items"]), messages=_messages(),
-                           status_label=labels.status)
+                           status_label=labels.status, back=_came_from())
+
+
+def _came_from() -> str | None:
+    """The page of this site that opened the player (a course's lesson page), to offer the way back."""
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host or parts.path.startswith(request.path.rsplit("/", 1)[0]):
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 @bp.get("/<int:package_id>/content/<path:path>")

@@ -264,12 +264,18 @@
   buttons.exit.addEventListener("click", function () { leave().then(showEnded); });
   buttons.resume.addEventListener("click", function () { start(lastItem); });
 
+  // On a phone the contents fold away once an item is chosen, so that the content comes first.
+  var contents = document.getElementById("scorm-contents");
+  var narrow = window.matchMedia("(max-width: 59.99rem)");
+  if (contents && narrow.matches) { contents.open = false; }
+
   root.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-item]") : null;
     if (!link) { return; }
     event.preventDefault();
     var item = link.getAttribute("data-item");
     if (state.choice[item] !== "true") { say(messages.notAllowed); return; }
+    if (contents && narrow.matches) { contents.open = false; }
     if (current && current.item === item) { return; }
     go(item);
   });
