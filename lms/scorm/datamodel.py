@@ -179,18 +179,18 @@ MODELS = {SCORM12: MODEL_12, SCORM2004: MODEL_2004}
 # Error codes, by condition, per version; the texts are the specifications' own (they are API output).
 ERRORS = {
     SCORM12: {
-        "general": 101, "init_twice": 101, "init_after": 101, "terminate_before": 301, "terminate_after": 301,
+        "init_twice": 101, "init_after": 101, "terminate_before": 301, "terminate_after": 301,
         "get_before": 301, "get_after": 301, "set_before": 301, "set_after": 301, "commit_before": 301,
         "commit_after": 301, "argument": 201, "children": 202, "count": 203, "undefined": 201, "index": 201,
-        "set_index": 201, "get_failure": 201, "set_empty": 201, "set_failure": 101, "not_initialized_value": 0, "keyword": 402,
-        "read_only": 403, "write_only": 404, "type": 405, "range": 405, "dependency": 201, "commit_failure": 101,
+        "set_index": 201, "get_failure": 201, "set_empty": 201, "set_failure": 101, "not_initialized_value": 0,
+        "keyword": 402, "read_only": 403, "write_only": 404, "type": 405, "range": 405, "dependency": 201,
     },
     SCORM2004: {
-        "general": 101, "init_twice": 103, "init_after": 104, "terminate_before": 112, "terminate_after": 113,
+        "init_twice": 103, "init_after": 104, "terminate_before": 112, "terminate_after": 113,
         "get_before": 122, "get_after": 123, "set_before": 132, "set_after": 133, "commit_before": 142,
         "commit_after": 143, "argument": 201, "children": 301, "count": 301, "undefined": 401, "index": 301,
-        "set_index": 351, "get_failure": 301, "set_empty": 351, "set_failure": 351, "not_initialized_value": 403, "keyword": 404,
-        "read_only": 404, "write_only": 405, "type": 406, "range": 407, "dependency": 408, "commit_failure": 391,
+        "set_index": 351, "get_failure": 301, "set_empty": 351, "set_failure": 351, "not_initialized_value": 403,
+        "keyword": 404, "read_only": 404, "write_only": 405, "type": 406, "range": 407, "dependency": 408,
     },
 }
 

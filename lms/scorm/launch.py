@@ -64,7 +64,8 @@ def player_state(package: ScormPackage, user, *, start: str | None = None) -> di
 
 
 def _item_state(package: ScormPackage, item: ScormItem, track, user, step: navigation.Step) -> dict:
-    return {"id": item.identifier, "title": item.title, "type": item.scorm_type, "url": content_url(package, item.launch),
+    return {"id": item.identifier, "title": item.title, "type": item.scorm_type,
+            "url": content_url(package, item.launch),
             "next": step.next, "previous": step.previous, "choice": step.choice,
             "hide": list(item.hide_lms_ui or []),
             "cmi": tracking.initial_cmi(package, item, track.cmi if track else None),

@@ -320,7 +320,8 @@ class _Parser:
             resource = resources.get(reference)
             if resource is None:
                 raise PackageRefused("missing_resource", _l("Item %(item)s refers to resource %(ref)s, which the "
-                                                            "manifest does not declare."), item=identifier, ref=reference)
+                                                            "manifest does not declare."),
+                                     item=identifier, ref=reference)
             if not resource.href:
                 raise PackageRefused("no_href", _l("Item %(item)s refers to resource %(ref)s, which has no launch "
                                                    "file (href)."), item=identifier, ref=reference)

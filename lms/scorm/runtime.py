@@ -230,7 +230,7 @@ class Runtime:
         if resolved is None:
             return self._fail("undefined", "", f"{base} is not an element of the data model.")
         pattern, arrays = resolved
-        known = pattern in self.model["children"] or pattern in self.model["arrays"] or pattern in self.model["elements"]
+        known = any(pattern in self.model[part] for part in ("children", "arrays", "elements"))
         wanted = self.model["children"] if keyword == "_children" else self.model["arrays"]
         if pattern not in wanted:
             if known:

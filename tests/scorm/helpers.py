@@ -30,7 +30,9 @@ MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
     </organization>
   </organizations>
   <resources>
-    <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
+    <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="index.html">
+      <file href="index.html"/>
+    </resource>
     <resource identifier="r2" type="webcontent" adlcp:scormtype="asset" href="pages/two.html"/>
   </resources>
 </manifest>

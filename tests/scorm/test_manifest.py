@@ -32,7 +32,8 @@ def manifest_2004(body: str, *, edition: str = "2004 4th Edition", resources: st
   xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
   <metadata><schema>ADL SCORM</schema><schemaversion>{edition}</schemaversion></metadata>
   {before_orgs}
-  <organizations default="o1"><organization identifier="o1"><title>Khóa 2004</title>{body}{org_extra}</organization></organizations>
+  <organizations default="o1"><organization identifier="o1"><title>Khóa 2004</title>{body}{org_extra}</organization>
+  </organizations>
   <resources>{resources}</resources>
 </manifest>"""
 
@@ -111,13 +112,18 @@ def test_2004_item_sequencing_threshold_and_passing_score():
       <adlcp:dataFromLMS>level=2</adlcp:dataFromLMS>
       <imsss:sequencing>
         <imsss:objectives>
-          <imsss:primaryObjective objectiveID="pri" satisfiedByMeasure="true"><imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure></imsss:primaryObjective>
+          <imsss:primaryObjective objectiveID="pri" satisfiedByMeasure="true">
+            <imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>
+          </imsss:primaryObjective>
           <imsss:objective objectiveID="obj-2"><imsss:mapInfo targetObjectiveID="g1"/></imsss:objective>
         </imsss:objectives>
       </imsss:sequencing>
-      <adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>continue</adlnav:hideLMSUI><adlnav:hideLMSUI>previous</adlnav:hideLMSUI></adlnav:navigationInterface></adlnav:presentation>
+      <adlnav:presentation><adlnav:navigationInterface>
+        <adlnav:hideLMSUI>continue</adlnav:hideLMSUI><adlnav:hideLMSUI>previous</adlnav:hideLMSUI>
+      </adlnav:navigationInterface></adlnav:presentation>
     </item>
-    <item identifier="b" identifierref="r2"><title>B</title><adlcp:completionThreshold>0.5</adlcp:completionThreshold></item>"""
+    <item identifier="b" identifierref="r2"><title>B</title>
+      <adlcp:completionThreshold>0.5</adlcp:completionThreshold></item>"""
     parsed = parser.parse(manifest_2004(body).encode())
     a, b = parsed.launchable()
     assert a.completion_threshold == 0.75 and b.completion_threshold == 0.5
@@ -143,7 +149,10 @@ def test_sequencing_collections_and_ignored_sequencing_are_listed():
     </imsss:sequencingCollection>"""
     body = """<item identifier="cluster"><title>Cụm</title>""" + TWO_SCOS + """
       <imsss:sequencing IDRef="shared"><imsss:controlMode choice="true"/>
-        <imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="satisfied"/></imsss:ruleConditions><imsss:ruleAction action="skip"/></imsss:preConditionRule></imsss:sequencingRules>
+        <imsss:sequencingRules><imsss:preConditionRule>
+          <imsss:ruleConditions><imsss:ruleCondition condition="satisfied"/></imsss:ruleConditions>
+          <imsss:ruleAction action="skip"/>
+        </imsss:preConditionRule></imsss:sequencingRules>
         <imsss:rollupRules/><imsss:randomizationControls/>
       </imsss:sequencing></item>"""
     parsed = parser.parse(manifest_2004(body, before_orgs=collection).encode())

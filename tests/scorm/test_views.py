@@ -98,7 +98,8 @@ def test_uploading_a_new_version(login, lecturer, make_package, tmp_path):
     changed = package_zip(tmp_path / "v2.zip", extra={"extra.html": PAGE})
     with open(changed, "rb") as stream:
         response = client.post(f"/scorm/packages/{package.id}/replace",
-                               data={"package": (io.BytesIO(stream.read()), "v2.zip")}, content_type="multipart/form-data")
+                               data={"package": (io.BytesIO(stream.read()), "v2.zip")},
+                               content_type="multipart/form-data")
     assert response.status_code == 302
     db.session.refresh(package)
     assert package.revision == 2
@@ -248,7 +249,7 @@ def test_the_report_lists_each_official_and_item(login, lecturer, make_user, mak
     assert "Học viên 0" in text and "Học viên 1" in text and people[0].official.employee_code in text
     assert "Golf Explained" in text and "0:05:00" in text and "71.0" in text
     detail = client.get(f"/scorm/{package.id}/report/{people[0].id}").get_data(True)
-    assert "Attempt 1" in detail or "Lần làm 1" in detail
+    assert "Attempt 1" in detail and "Whole package" not in detail
 
 
 def test_the_report_runs_a_fixed_number_of_queries(login, lecturer, make_user, make_official, make_package,
@@ -273,7 +274,7 @@ def test_a_lecturer_resets_an_attempt_once(login, lecturer, learner, make_packag
     client = login(lecturer)
     url = f"/scorm/{package.id}/report/{learner.id}/reset"
     first = client.post(url, data={"attempt": "1"}, follow_redirects=True)
-    assert first.status_code == 200 and ("was reset" in first.get_data(True) or "đã được đặt lại" in first.get_data(True))
+    assert first.status_code == 200 and "Attempt 1 was reset" in first.get_data(True)
     again = client.post(url, data={"attempt": "1"}, follow_redirects=True)  # a double click: nothing more happens
     assert again.status_code == 200
     attempt = db.session.scalar(select(ScormAttempt))
@@ -333,4 +334,5 @@ def test_the_player_offers_the_way_back_to_the_page_that_opened_it(client, login
     assert '<a href="/courses/c/k/a/golf">Back to where you came from</a>' in opened.get_data(True)
     for referrer in ("http://evil.example/courses/", f"http://localhost/scorm/{package.id}/play?item=x", None):
         headers = {"Referer": referrer} if referrer else {}
-        assert "Back to where you came from" not in client.get(f"/scorm/{package.id}/play", headers=headers).get_data(True)
+        page = client.get(f"/scorm/{package.id}/play", headers=headers)
+        assert "Back to where you came from" not in page.get_data(True)

@@ -40,7 +40,9 @@ def packages():
         abort(403)
     page = page_of_rows(services.packages_for(current_user))
     school_ids = {row[0].school_id for row in page.items if row[0].school_id}
-    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))} if school_ids else {}
+    schools = {}
+    if school_ids:
+        schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))}
     return render_template("scorm/packages.html", page=page, schools=schools, edition_label=labels.edition)
 
 
