@@ -52,6 +52,7 @@ def player_state(package: ScormPackage, user, *, start: str | None = None) -> di
         items[item.identifier] = _item_state(package, item, tracks.get(item.identifier), user, steps[item.identifier])
     return {
         "version": package.version,
+        "learner": user.id,
         "attempt": number,
         "start": chosen or navigation.first_item(package),
         "order": [item.identifier for item in launchable],

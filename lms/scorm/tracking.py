@@ -53,6 +53,7 @@ class Commit:
     final: bool = False
     initialized: bool = False
     elapsed: float = 0.0
+    learner: int | None = None  # the user the page was opened for
 
     @classmethod
     def from_payload(cls, data) -> Commit:
@@ -62,7 +63,8 @@ class Commit:
             commit = cls(item=str(data["item"]), attempt=int(data["attempt"]), session=str(data["session"])[:64],
                          seq=int(data["seq"]), values=values, final=bool(data.get("final")),
                          initialized=bool(data.get("initialized")),
-                         elapsed=min(MAX_MEASURED_SECONDS, max(0.0, float(data.get("elapsed") or 0))))
+                         elapsed=min(MAX_MEASURED_SECONDS, max(0.0, float(data.get("elapsed") or 0))),
+                         learner=int(data["learner"]) if data.get("learner") is not None else None)
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise CommitRefused(_l("The player sent a commit this server cannot read.")) from error
         if not commit.session or commit.attempt < 1:
@@ -142,6 +144,9 @@ def next_attempt_number(package_id: int, user_id: int) -> int:
 
 def record_commit(package: ScormPackage, user, commit: Commit) -> CommitResult:
     """Apply one commit from the player for `user` (flushes; the view commits)."""
+    if commit.learner is not None and commit.learner != user.id:
+        # Someone else logged in on this browser since the page was opened: their record must not get it.
+        raise CommitRefused(_l("Someone else is now logged in on this browser. Reload the page."), status=409)
     item = next((i for i in package.items if i.identifier == commit.item and i.launch), None)
     if item is None:
         raise CommitRefused(_l("This package has no item %(item)s."), status=404, item=commit.item)

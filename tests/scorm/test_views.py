@@ -181,9 +181,20 @@ def test_commits_by_fetch_and_by_beacon(app_factory, make_user, make_official, s
     answer = client.post(f"/scorm/{package_id}/commit", data={"csrf_token": token, "payload": json.dumps(beacon)})
     assert answer.status_code == 200
     assert client.post(f"/scorm/{package_id}/commit", data={"payload": json.dumps(beacon)}).status_code == 400
+    # A new log-in (another tab) renews the session: the open player fetches a fresh token and goes on.
+    login_page = client.get("/login")
+    if login_page.status_code == 302:  # still logged in: log out first, as a session expiry would
+        client.post("/logout", data={"csrf_token": token})
+        login_page = client.get("/login")
+    fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page.get_data(True)).group(1)
+    client.post("/login", data={"identifier": email, "password": "mat khau dai", "csrf_token": fresh})
+    retry = {**body, "seq": 3, "values": [["cmi.core.lesson_location", "6"]]}
+    assert client.post(f"/scorm/{package_id}/commit", json=retry, headers={"X-CSRFToken": token}).status_code == 400
+    renewed = client.get("/scorm/token").json["token"]
+    assert client.post(f"/scorm/{package_id}/commit", json=retry, headers={"X-CSRFToken": renewed}).status_code == 200
     with app.app_context():
         track = tracking.current_attempt(package_id, person_id).tracks[0]
-        assert track.cmi["cmi.core.lesson_location"] == "5" and track.exit == "suspend"
+        assert track.cmi["cmi.core.lesson_location"] == "6" and track.exit == "suspend"
 
 
 def test_the_commit_answer_tells_the_player_what_was_kept(client, login, learner, make_package):
@@ -211,6 +222,17 @@ def test_commits_the_server_cannot_apply(client, login, learner, make_package, p
 def test_a_commit_without_a_session_asks_to_log_in(client, make_package):
     package = make_package(SINGLE_SCO_12)
     assert post_commit(client, package).status_code == 401
+    assert client.get("/scorm/token").status_code == 401
+
+
+def test_a_commit_for_someone_else_is_refused(client, login, learner, make_user, make_package):
+    """Another person logged in on the same browser while the player was open: nothing goes to their record."""
+    package = make_package(SINGLE_SCO_12)
+    other = make_user()
+    login(learner)
+    answer = post_commit(client, package, learner=other.id, values=[["cmi.core.lesson_location", "2"]])
+    assert answer.status_code == 409 and "Someone else is now logged in" in answer.json["error"]
+    assert post_commit(client, package, learner=learner.id).status_code == 200
 
 
 def test_an_oversized_commit_is_refused(app_factory, school, lecturer, learner):

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.core.db import db
@@ -46,6 +47,7 @@ def play(package_id: int):
     package = _package(package_id)
     state = launch.player_state(package, current_user, start=request.args.get("item"))
     state["commitUrl"] = url_for("scorm.commit", package_id=package.id)
+    state["tokenUrl"] = url_for("scorm.token")
     return render_template("scorm/player.html", package=package, state=state,
                            outline=launch.outline(package, state["items"]), messages=_messages(),
                            status_label=labels.status, back=_came_from())
@@ -59,6 +61,14 @@ def _came_from() -> str | None:
     if parts.netloc != request.host or parts.path.startswith(request.path.rsplit("/", 1)[0]):
         return None
     return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+@bp.get("/token")
+def token():
+    """A fresh CSRF token for an open player whose session was renewed (a new log-in in another tab)."""
+    if not current_user.is_authenticated:
+        return {"ok": False, "error": _("Your session has expired.")}, 401
+    return {"ok": True, "token": generate_csrf()}
 
 
 @bp.get("/<int:package_id>/content/<path:path>")

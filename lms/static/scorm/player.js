@@ -87,7 +87,7 @@
   // --- saving ---------------------------------------------------------------------------------------
   function payload(session, final) {
     session.seq += 1;
-    return {item: session.item, attempt: state.attempt, session: session.id, seq: session.seq,
+    return {learner: state.learner, item: session.item, attempt: state.attempt, session: session.id, seq: session.seq,
             values: session.runtime.pending(), final: !!final, initialized: session.runtime.initialized,
             elapsed: (Date.now() - session.started) / 1000};
   }
@@ -132,9 +132,11 @@
         say(messages.saved);
       } else if (answer.status === 409) {
         fatal = true;
-        say(messages.reset);
+        say(answer.data.error || messages.reset);
       } else {
+        // A new log-in (in another tab) gives a new CSRF token: fetch it before trying again.
         say(answer.status === 401 ? messages.expired : messages.failed);
+        refreshToken();
         retryLater(session);
       }
     }, function () {
@@ -143,6 +145,12 @@
     });
     session.inflight = request;
     return request;
+  }
+
+  function refreshToken() {
+    fetch(state.tokenUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && data.token) { csrf = data.token; } }, function () {});
   }
 
   function retryLater(session) {
