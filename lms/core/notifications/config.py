@@ -18,6 +18,7 @@ DEFAULTS = {
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_RETRY_MAX_SECONDS": 6 * 3600,
     "MAIL_DRAIN_SECONDS": 30,
+    "MAIL_KEEP_SENT_DAYS": 30,  # sent mail is purged after this; failed mail stays until handled
     # Password reset: how long a link works, and requests allowed per window (per account and address).
     "PASSWORD_RESET_TTL_SECONDS": 3600,
     "PASSWORD_RESET_WINDOW_SECONDS": 3600,

@@ -55,13 +55,19 @@ def absolute_url(link: str | None) -> str | None:
 def render_stem(stem: str, params: dict, *, locale: str, link: str | None = None,
                 recipient_name: str = "") -> Rendered:
     """Render `<stem>.subject.txt` and `<stem>.body.txt` in `locale`."""
+    subject = render_text(stem + ".subject.txt", params, locale=locale, link=link, recipient_name=recipient_name)
+    body = render_text(stem + ".body.txt", params, locale=locale, link=link, recipient_name=recipient_name)
+    # A subject is one line, whatever the template's trailing newline.
+    return Rendered(subject=" ".join(subject.split()), body=body.strip() + "\n")
+
+
+def render_text(name: str, params: dict, *, locale: str, link: str | None = None,
+                recipient_name: str = "") -> str:
+    """Render one text template in `locale`."""
     context = dict(params or {})
     context.update(link=link, recipient_name=recipient_name, site_name=current_app.config["SITE_NAME"])
     with force_locale(_known_locale(locale)):
-        subject = render_template(stem + ".subject.txt", **context)
-        body = render_template(stem + ".body.txt", **context)
-    # A subject is one line, whatever the template's trailing newline.
-    return Rendered(subject=" ".join(subject.split()), body=body.strip() + "\n")
+        return render_template(name, **context)
 
 
 def render_notification(template: str, params: dict, *, locale: str, link: str | None = None,
