@@ -106,8 +106,9 @@ def drain_outbox(*, limit: int | None = None, now: datetime | None = None) -> Dr
                 row.status = MailStatus.sent
                 row.sent_at = utcnow()
                 row.last_error = None
-                if row.sensitive:
+                if row.sensitive:  # a reset link: useless to keep, harmful to leak
                     row.params = {}
+                    row.link = None
                 report.sent += 1
                 log.info("mail %s sent to %s as %s", row.id, row.to_address, row.message_id)
             db.session.commit()
