@@ -40,6 +40,7 @@ def test_the_link_arrives_by_mail_works_once_and_changes_the_password(app, clien
     drain_outbox()
     message = mail_server.inbox.messages[0]
     assert message["Subject"] == "Đặt lại mật khẩu trên LMS"
+    assert "/account/preferences" not in message.get_content()  # not a reminder: no opt-out footer
     link = mailed_link(mail_server)
     # Only the token's hash is kept, and the sent mail forgets the link.
     raw = link.rsplit("/", 1)[1]

@@ -52,7 +52,7 @@ def test(address, lang):
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
         raise click.UsageError("MAIL_SERVER is not set")
-    rendered = render_stem("core/mail/test", {}, locale=lang)
+    rendered = render_stem("core/notifications/mail/test", {}, locale=lang)
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = cfg["MAIL_FROM"], address, rendered.subject
     message["Date"] = formatdate(localtime=False)

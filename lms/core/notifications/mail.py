@@ -23,7 +23,7 @@ from flask import current_app
 from lms.core.db import db
 from lms.core.models import User
 from lms.core.notifications.models import OutboxMessage
-from lms.core.notifications.rendering import absolute_url, render_stem, render_text
+from lms.core.notifications.rendering import absolute_url, is_notification_stem, render_stem, render_text
 
 
 class MailError(Exception):
@@ -51,8 +51,9 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     rendered = render_stem(row.template, row.params or {}, locale=locale, link=absolute_url(row.link),
                            recipient_name=user.display_name if user is not None else "")
     body = rendered.body
-    if "/notifications/" in row.template:
-        footer = render_text("core/mail/footer.txt", {}, locale=locale, link=absolute_url("/account/preferences"))
+    if is_notification_stem(row.template):  # reminders say where to turn them off
+        footer = render_text("core/notifications/mail/footer.txt", {}, locale=locale,
+                             link=absolute_url("/account/preferences"))
         body = body + "\n-- \n" + footer.strip() + "\n"
     config = current_app.config
     message = EmailMessage()

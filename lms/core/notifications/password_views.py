@@ -21,24 +21,24 @@ def forgot():
             passwords.request_reset(form.identifier.data, request.remote_addr or "")
         except passwords.ResetThrottled as throttled:
             db.session.rollback()
-            return render_template("core/mail/forgot.html", form=form, error=str(throttled)), 429
+            return render_template("core/notifications/password/forgot.html", form=form, error=str(throttled)), 429
         db.session.commit()
         # The same answer whether the account exists, has an address, or not.
-        return render_template("core/mail/forgot_sent.html", minutes=_ttl_minutes())
-    return render_template("core/mail/forgot.html", form=form, error=None)
+        return render_template("core/notifications/password/forgot_sent.html", minutes=_ttl_minutes())
+    return render_template("core/notifications/password/forgot.html", form=form, error=None)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
     if passwords.valid_token(token) is None:
-        return render_template("core/mail/reset_invalid.html"), 404
+        return render_template("core/notifications/password/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             passwords.reset_password(token, form.new.data, form.confirm.data)
         except passwords.ResetLinkInvalid:
             db.session.rollback()
-            return render_template("core/mail/reset_invalid.html"), 404
+            return render_template("core/notifications/password/reset_invalid.html"), 404
         except DomainError as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -48,7 +48,7 @@ def reset(token: str):
                 logout_user()
             flash(_("Your password has been changed. Log in with the new password."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("core/mail/reset.html", form=form)
+    return render_template("core/notifications/password/reset.html", form=form)
 
 
 def _ttl_minutes() -> int:

@@ -22,7 +22,7 @@ from lms.core.notifications.models import PasswordResetRequest, PasswordResetTok
 from lms.core.notifications.services import enqueue_mail, notify, recipient_address
 from lms.core.services.accounts import check_new_password, find_user
 
-RESET_MAIL = "core/mail/password_reset"
+RESET_MAIL = "core/notifications/mail/password_reset"
 
 
 class ResetThrottled(DomainError):

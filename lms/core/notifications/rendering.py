@@ -2,7 +2,7 @@
 
 A notification template "area/name" is the pair `templates/<area>/notifications/<name>.subject.txt`
 and `.body.txt` (and optionally `.label.txt`, the kind's name on the preferences page). A mail that is
-not a notification (the password reset) names its own stem, e.g. "core/mail/password_reset".
+not a notification (the password reset) names its own stem, e.g. "core/notifications/mail/password_reset".
 
 The templates see the notice's params as variables, plus `link` (absolute in mail, relative in the
 app), `recipient_name` and `site_name`. They translate with `{{ _("...") }}`; the language is the
@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 _NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
+_NOTIFICATION_STEM = re.compile(r"^[a-z0-9_]+/notifications/[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ def notification_stem(template: str) -> str:
     """"certificates/expiry_reminder" -> "certificates/notifications/expiry_reminder"."""
     area, name = template.split("/", 1)
     return f"{area}/notifications/{name}"
+
+
+def is_notification_stem(stem: str) -> bool:
+    return bool(_NOTIFICATION_STEM.match(stem))
 
 
 def absolute_url(link: str | None) -> str | None:
