@@ -11,6 +11,7 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "lms@localhost",
     "MAIL_TIMEOUT_SECONDS": 30,
+    "MAIL_CA_FILE": None,  # a CA bundle to trust besides the system's (a school's own mail server)
     # The outbox job: messages per run, attempts before a message is marked failed, backoff
     # (first retry after MAIL_RETRY_BASE_SECONDS, doubling, at most MAIL_RETRY_MAX_SECONDS).
     "MAIL_BATCH_SIZE": 100,
