@@ -145,3 +145,13 @@ def test_csrf_protects_marking_read(app_factory, make_user):
         assert client.get("/notifications").status_code == 200  # logged in
         assert client.post("/notifications/read-all").status_code == 400
         assert db.session.scalar(select(func.count()).where(Notification.read_at.is_(None))) == 1
+
+
+def test_a_notice_whose_templates_are_gone_still_lists(app, client, login, make_user):
+    user = make_user()
+    notices(user, 1)
+    db.session.execute(Notification.__table__.update().values(template="oldplugin/removed_kind"))
+    db.session.commit()
+    login(user)
+    response = client.get("/notifications")
+    assert response.status_code == 200 and "oldplugin/removed_kind" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from lms.core.db import db
@@ -12,7 +13,7 @@ from lms.core.i18n import locale_code
 from lms.core.notifications import services
 from lms.core.notifications.kinds import optional_kinds
 from lms.core.notifications.models import Notification
-from lms.core.notifications.rendering import render_notification
+from lms.core.notifications.rendering import Rendered, render_notification
 from lms.core.views.main import safe_next
 from lms.core.views.pagination import paginate
 
@@ -40,9 +41,16 @@ def index():
     page = paginate(select(Notification).where(Notification.user_id == current_user.id)
                     .order_by(Notification.created_at.desc(), Notification.id.desc()), per_page=30)
     locale = locale_code()
-    items = [(n, render_notification(n.template, n.params or {}, locale=locale, link=n.link,
-                                     recipient_name=current_user.display_name)) for n in page.items]
+    items = [(n, _render(n, locale)) for n in page.items]
     return render_template("core/notifications/index.html", page=page, items=items, form=FlaskForm())
+
+
+def _render(notice: Notification, locale: str) -> Rendered:
+    try:
+        return render_notification(notice.template, notice.params or {}, locale=locale, link=notice.link,
+                                   recipient_name=current_user.display_name)
+    except TemplateNotFound:  # a kind whose templates were removed since: show what is known
+        return Rendered(subject=notice.template, body="")
 
 
 @bp.get("/notifications/<int:notification_id>")
