@@ -17,6 +17,7 @@ from lms.core.services.accounts import check_new_password
 from lms.core.text import nfc
 from lms.core.views.forms import GrantForm, SchoolForm, UserForm
 from lms.core.views.pagination import paginate
+from lms.core.views.saving import save_with_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -145,17 +146,7 @@ def edit_school(school_id: int | None = None):
         form.populate_obj(school)
         for field in ("name_vi", "name_en", "place", "signer_title", "signer_name", "governing_body"):
             setattr(school, field, nfc(getattr(school, field) or ""))
-        if school.id is None:
-            db.session.add(school)
-        try:
-            db.session.flush()
-            audit.record("school.saved", "school", school.id)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Another school already has that code."), "error")
-        else:
-            flash(_("Saved."), "success")
+        if save_with_audit(school, "school.saved", "school", _("Another school already has that code.")):
             return redirect(url_for("admin.schools"))
     return render_template("core/admin/school.html", form=form, school=school)
 

@@ -22,6 +22,7 @@ from lms.core.text import nfc
 from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, UnitForm
 from lms.core.vocab import KIND_LABELS
 from lms.core.views.pagination import paginate
+from lms.core.views.saving import save_with_audit
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
@@ -150,17 +151,7 @@ def edit_official(official_id: int | None = None):
         person.full_name = nfc(person.full_name)
         person.kind = OfficialKind(form.kind.data)
         person.email = (form.email.data or "").strip() or None
-        if person.id is None:
-            db.session.add(person)
-        try:
-            db.session.flush()
-            audit.record("official.saved", "official", person.id)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Another official already has that employee code."), "error")
-        else:
-            flash(_("Saved."), "success")
+        if save_with_audit(person, "official.saved", "official", _("Another official already has that employee code.")):
             return redirect(url_for("org.official", official_id=person.id))
     return render_template("core/org/official_edit.html", form=form, official=person)
 
