@@ -46,6 +46,10 @@ def _manages_units(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.has_role("unit_manager"))
 
 
+def _records_outside(user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.has_role("school_admin"))
+
+
 def _reports(user) -> bool:
     from lms.core.records.report import may_report
     return may_report(user)
@@ -66,4 +70,5 @@ def init_app(app: Flask) -> None:
         NavItem("records.my_record", _l("My training record"), order=20, visible=_is_official),
         NavItem("records.dashboard", _l("Unit dashboard"), order=60, visible=_manages_units),
         NavItem("records.report", _l("Plans and reports"), order=65, visible=_reports),
+        NavItem("records.outside_index", _l("Training done elsewhere"), order=66, visible=_records_outside),
     ])
