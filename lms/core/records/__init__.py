@@ -51,7 +51,7 @@ def _records_outside(user) -> bool:
 
 
 def _reports(user) -> bool:
-    from lms.core.records.report import may_report
+    from lms.core.records.access import may_report
     return may_report(user)
 
 

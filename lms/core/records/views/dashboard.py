@@ -10,7 +10,8 @@ from sqlalchemy import select
 from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Role, Unit
-from lms.core.permissions import managed_unit_paths, may_manage_unit, roles_required
+from lms.core.permissions import roles_required
+from lms.core.records.access import may_manage, top_managed_units
 from lms.core.records import dashboard as dash
 from lms.core.records import exports
 from lms.core.records.dates import local_today, parse_year
@@ -30,13 +31,7 @@ def _page_number() -> int:
 
 def starting_units(user) -> list[Unit]:
     """Where a user's dashboard starts: the units they manage (admins: the top units)."""
-    if user.is_admin:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.valid_to.is_(None))
-                                        .order_by(Unit.name_folded)))
-    paths = managed_unit_paths(user)
-    return sorted([g.unit for g in user.grants if g.role is Role.unit_manager and g.unit is not None
-                   and not any(g.unit.path != p and g.unit.path.startswith(p) for p in paths)],
-                  key=lambda u: u.name_folded)
+    return top_managed_units(user)
 
 
 def chosen_unit() -> Unit | None:
@@ -44,7 +39,7 @@ def chosen_unit() -> Unit | None:
     raw = request.args.get("unit", "")
     if raw.isdigit():
         unit = db.session.get(Unit, int(raw))
-        if unit is None or not may_manage_unit(current_user, unit):
+        if unit is None or not may_manage(current_user, unit):
             abort(404)
         return unit
     starts = starting_units(current_user)
@@ -55,7 +50,7 @@ def breadcrumb(unit: Unit) -> list[tuple[Unit, bool]]:
     """The unit's ancestors and itself, each with whether the user may open it."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
-    return [(units[i], may_manage_unit(current_user, units[i])) for i in ids if i in units]
+    return [(units[i], may_manage(current_user, units[i])) for i in ids if i in units]
 
 
 @bp.get("/dashboard")
