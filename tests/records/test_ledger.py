@@ -190,3 +190,19 @@ def test_concurrent_replays_add_one_credit(app_factory, make_official):
     assert db.session.scalar(select(func.count()).select_from(TrainingCredit)) == 1
     assert official_totals(person.id) == {(2025, "job_position"): (8, 1)}
     assert ledger.total_differences() == []
+
+
+def test_the_check_command_reports_differences(app, runner, make_official, issue):
+    import json
+    person = make_official()
+    issue(person, periods=8)
+    db.session.commit()
+    result = runner.invoke(args=["records", "check", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output) == {"ok": True, "differences": []}
+    db.session.execute(update(OfficialAreaTotal).values(periods=3))
+    db.session.commit()
+    result = runner.invoke(args=["records", "check", "--json"])
+    assert result.exit_code == 1 and json.loads(result.output)["differences"]
+    result = runner.invoke(args=["records", "rebuild-totals"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["records", "check"]).exit_code == 0

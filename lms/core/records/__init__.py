@@ -56,14 +56,19 @@ def _reports(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from lms.core.extensions import csrf
     from lms.core.plugins import NavItem
-    from lms.core.records import handlers, models  # noqa: F401  (tables join the metadata)
+    from lms.core.records import api, handlers, models  # noqa: F401  (tables join the metadata)
     from lms.core.records.views import bp
 
     for key, value in DEFAULT_CONFIG.items():
         app.config.setdefault(key, value)
     handlers.connect()
     app.register_blueprint(bp)
+    csrf.exempt(api.bp)  # token-authenticated, read-only, no cookies
+    app.register_blueprint(api.bp)
+    from lms.core.records.cli import records_group
+    app.cli.add_command(records_group)
     app.add_template_filter(format_number, "records_number")
     app.add_template_filter(format_percent, "records_percent")
     app.extensions["lms"]["nav"].extend([

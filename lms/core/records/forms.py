@@ -83,3 +83,8 @@ class OutsideImportForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Name (the system that will use it)"), validators=[DataRequired(), Length(max=120)])
+    unit_id = SelectField(_l("Unit it may see (with the units below it)"), coerce=int, validate_choice=False)
