@@ -69,6 +69,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     from lms.core.records.cli import records_group
     app.cli.add_command(records_group)
+    from lms.core.records import jobs
+    app.extensions["lms"]["jobs"].extend(jobs.jobs())
+    from lms.core.records.bench_seed import seed_records
+    app.extensions["lms"].setdefault("bench_seeders", []).append(("records", seed_records))
     app.add_template_filter(format_number, "records_number")
     app.add_template_filter(format_percent, "records_percent")
     app.extensions["lms"]["nav"].extend([

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from lms.core.models import Role, Unit
 from lms.core.permissions import roles_required
 from lms.core.records.access import may_manage, top_managed_units
 from lms.core.records import dashboard as dash
-from lms.core.records import exports
+from lms.core.records import exports, jobs
 from lms.core.records.dates import local_today, parse_year
 from lms.core.records.labels import LEVEL_LABELS
 from lms.core.records.models import Requirement
@@ -112,3 +113,18 @@ def behind_xlsx():
     data = exports.behind_xlsx(unit, year, requirement, dash.rows_of(result))
     return send_file(io.BytesIO(data), mimetype=exports.XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"behind-{unit.code}-{year}-{requirement.id}.xlsx")
+
+
+@bp.post("/dashboard/behind/remind")
+@roles_required(Role.unit_manager)
+def remind():
+    """Remind everyone behind (with an account); a second click in the same week reminds nobody twice."""
+    today = local_today()
+    year = parse_year(request.args.get("year"), today.year)
+    unit = chosen_unit() or abort(404)
+    requirement, _requirements = _requirement_for(year)
+    reminded, behind_count = jobs.remind_behind(unit, year, requirement, today)
+    db.session.commit()
+    flash(_("%(reminded)s of the %(behind)s officials behind were reminded (those without an account, or already "
+            "reminded this week, were not).", reminded=reminded, behind=behind_count), "success")
+    return redirect(url_for("records.behind", unit=unit.id, year=year, requirement=requirement.id))
