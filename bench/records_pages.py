@@ -103,6 +103,8 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
                      select(db.func.count(Official.id)).where(Official.unit_id == department.id)),
                  "officials_in_commune": db.session.scalar(
                      select(db.func.count(Official.id)).where(Official.unit_id == commune.id))}
+        p, d, c = province.id, department.id, commune.id
+        someone_id, someone_code = someone.id, someone.employee_code
         started = time.perf_counter()
         differences = ledger.total_differences()
         figures["recount_vs_kept_totals"] = {"seconds": round(time.perf_counter() - started, 2),
@@ -129,7 +131,6 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
                 response.close()
         return get
 
-    p, d, c = province.id, department.id, commune.id
     checks = [
         ("provincial dashboard (this year)", province_manager, f"/records/dashboard?unit={p}&year={year}"),
         ("provincial dashboard (last year)", province_manager, f"/records/dashboard?unit={p}&year={year - 1}"),
@@ -145,14 +146,14 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
         ("who is behind: department export XLSX", dept_manager,
          f"/records/dashboard/behind.xlsx?year={year - 1}&requirement={forty}"),
         ("department dashboard", dept_manager, f"/records/dashboard?year={year}"),
-        ("official's record page", admin, f"/records/officials/{someone.id}?year={year - 1}"),
+        ("official's record page", admin, f"/records/officials/{someone_id}?year={year - 1}"),
     ]
     for label, client, path in checks:
         figures[label] = timed_runs(page(client, path), runs)
         print(f"{label:45s} {figures[label]}", flush=True)
     api = app.test_client()
     auth = {"Authorization": f"Bearer {token}"}
-    for label, path in (("API: official's record", f"/api/v1/officials/{someone.employee_code}/record?year={year - 1}"),
+    for label, path in (("API: official's record", f"/api/v1/officials/{someone_code}/record?year={year - 1}"),
                         ("API: province summary", f"/api/v1/units/P01/summary?year={year - 1}")):
         figures[label] = timed_runs(page(api, path, **auth), runs)
         print(f"{label:45s} {figures[label]}", flush=True)

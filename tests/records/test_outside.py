@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms.core.db import db
 from lms.core.models import Role
 from lms.core.records import ledger, outside
-from lms.core.records.models import CreditSource, OfficialAreaTotal, TrainingCredit
+from lms.core.records.models import CreditSource, OfficialYearTotal, TrainingCredit
 
 
 def pdf_bytes(text="Giấy chứng nhận hoàn thành") -> bytes:
@@ -49,7 +49,8 @@ def test_an_outside_record_counts_like_the_platforms_own(app, make_official, sch
     credit = db.session.get(TrainingCredit, credit_id)
     assert credit.source is CreditSource.outside and credit.provider == "Nền tảng Bình dân học vụ số"
     assert credit.recorded_by_school_id == school.id and credit.unit_id == person.unit_id
-    assert db.session.scalar(select(OfficialAreaTotal.periods).where(OfficialAreaTotal.official_id == person.id)) == 8
+    assert db.session.scalar(select(OfficialYearTotal.science_technology_digital)
+                             .where(OfficialYearTotal.official_id == person.id)) == 8
     with pytest.raises(outside.DuplicateRecord):
         outside.record_outside(good(person, title_vi="  Kỹ năng số cơ bản "), evidence_file_id=None,
                                recorded_by=user.id, school_id=school.id)
@@ -217,4 +218,4 @@ def test_a_school_withdraws_a_mistaken_record(app, make_official, school_admin, 
     client.post(f"/records/outside/{credit_id}/withdraw", data={"reason": "Nhập nhầm người"})
     db.session.expire_all()
     assert db.session.get(TrainingCredit, credit_id).withdrawn_reason == "Nhập nhầm người"
-    assert db.session.scalar(select(func.count()).select_from(OfficialAreaTotal)) == 0
+    assert db.session.scalar(select(func.count()).select_from(OfficialYearTotal)) == 0

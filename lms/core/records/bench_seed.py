@@ -8,6 +8,7 @@ so reports exercise the merger roll-up.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, text
@@ -81,10 +82,10 @@ def seed_records(context) -> None:
             "withdrawn_reason": "school_error" if revoked else "",
         })
         if len(rows) == BATCH:
-            db.session.execute(insert(table), rows)
+            _insert_credits(table, rows)
             rows = []
     if rows:
-        db.session.execute(insert(table), rows)
+        _insert_credits(table, rows)
     ledger.rebuild_totals()
     _seed_plans(context, rng, units, first_year, last_year)
     example = rq.ensure_example(first_year)
@@ -94,9 +95,22 @@ def seed_records(context) -> None:
         unit_level="commune", area_minimums={"science_technology_digital": 8}, active=True))
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
-        for name in ("core_records_credits", "core_records_official_totals", "core_records_unit_totals",
+        for name in ("core_records_credits", "core_records_official_years", "core_records_unit_totals",
                      "core_officials", "core_units"):
             db.session.execute(text(f"ANALYZE {name}"))
+
+
+def _insert_credits(table, rows: list[dict]) -> None:
+    """Multi-row inserts; on PostgreSQL, COPY in the session's own transaction (several times faster)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c == "topics" else row[c] for c in columns])
 
 
 def _seed_plans(context, rng, units: dict, first_year: int, last_year: int) -> None:
