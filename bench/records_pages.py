@@ -83,8 +83,11 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
     figures: dict = {}
     with app.app_context():
         province = db.session.scalar(select(Unit).where(Unit.code == "P01"))
-        department = db.session.scalar(select(Unit).where(Unit.code == "P01-S00"))
-        commune = db.session.scalar(select(Unit).where(Unit.code == "P01-X000"))  # the successor of a district
+        def first_with_officials(prefix):
+            # P01-S00 and P01-X000 (the successor of a district) at full scale; any populated one in a smoke run
+            return db.session.scalar(select(Unit).join(Official, Official.unit_id == Unit.id)
+                                     .where(Unit.code.like(prefix + "%")).order_by(Unit.code).limit(1))
+        department, commune = first_with_officials("P01-S"), first_with_officials("P01-X")
         year = local_today().year
         forty = db.session.scalar(select(Requirement.id).where(Requirement.min_periods == 40, Requirement.active.is_(True)))
         someone = db.session.scalar(select(Official).where(Official.unit_id == department.id).limit(1))
