@@ -52,6 +52,7 @@ class CoursesPlugin(Plugin):
         return [
             NavItem("courses.my_learning", _l("My learning"), order=5, visible=_learner),
             NavItem("courses.catalogue", _l("Catalogue"), order=10, visible=_learner),
+            NavItem("courses.classes", _l("Classes"), order=12, visible=_runs_classes),
             NavItem("courses.authoring", _l("Authoring"), order=14, visible=_author),
         ]
 

@@ -91,6 +91,7 @@ class CourseSpec:
     min_attendance: float | None
     sources: list[str]
     sections: list[SectionSpec]
+    skipped: list[Problem] = field(default_factory=list)
 
     def activities(self) -> Iterator[tuple[SectionSpec, ActivitySpec]]:
         for section in self.sections:
@@ -194,9 +195,11 @@ def english_twin(path: str) -> str:
 
 
 class _Reader:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, skip_unavailable: bool = False) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
+        self.skip_unavailable = skip_unavailable
 
     def problem(self, message, file: str = "course.yaml") -> None:
         self.problems.append(Problem(file, message))
@@ -250,8 +253,12 @@ class _Reader:
         seen.add(key)
         kind = raw.get("type")
         if not isinstance(kind, str) or activities.get(kind) is None:
-            self.problem(_l("%(where)s: the activity type '%(type)s' is not available on this platform "
-                            "(unknown, or its plugin is switched off)", where=where, type=kind))
+            message = _l("%(where)s: the activity type '%(type)s' is not available on this platform "
+                         "(unknown, or its plugin is switched off)", where=where, type=kind)
+            if self.skip_unavailable and isinstance(kind, str):
+                self.skipped.append(Problem("course.yaml", message))
+            else:
+                self.problem(message)
             return None
         settings = raw.get("settings") or {}
         if not isinstance(settings, dict):
@@ -299,9 +306,12 @@ def _choice(reader: _Reader, value, allowed, default: str, name: str) -> str:
     return value
 
 
-def read_course(folder: Path) -> CourseSpec:
-    """Parse and check `folder/course.yaml` and the files it names; raise FolderRejected on any problem."""
-    reader = _Reader(folder)
+def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
+    """Parse and check `folder/course.yaml` and the files it names; raise FolderRejected on any problem.
+
+    `skip_unavailable` (the demo only) leaves out activities whose type is not registered, listing
+    them in `spec.skipped`, instead of refusing the folder."""
+    reader = _Reader(folder, skip_unavailable)
     try:
         data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -390,7 +400,7 @@ def read_course(folder: Path) -> CourseSpec:
         school_code=str(school) if school else None, self_enrol=flags["self_enrol"],
         status=_choice(reader, data.get("status"), [s.value for s in CourseStatus], "draft", "status"),
         prerequisites=prerequisites, min_attendance=float(min_attendance) if min_attendance is not None else None,
-        sources=list(sources), sections=sections)
+        sources=list(sources), sections=sections, skipped=reader.skipped)
     if reader.problems:
         raise FolderRejected(reader.problems)
     return spec

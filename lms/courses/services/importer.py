@@ -104,8 +104,13 @@ def _plan(spec: CourseSpec, user) -> _Plan:
     return _Plan(school=school, course=course, pages=pages, files=sorted(files), warnings=warnings)
 
 
-def apply_course(spec: CourseSpec, *, user=None) -> ImportReport:
-    plan = _plan(spec, user)
+def check_course(spec: CourseSpec, *, user=None) -> _Plan:
+    """Everything that can be checked before writing; raises FolderRejected (nothing written yet)."""
+    return _plan(spec, user)
+
+
+def apply_course(spec: CourseSpec, *, user=None, plan: _Plan | None = None) -> ImportReport:
+    plan = plan or _plan(spec, user)
     course = plan.course
     created = course is None
     if created:
@@ -137,7 +142,7 @@ def apply_course(spec: CourseSpec, *, user=None) -> ImportReport:
                  data={"key": course.key, "version": course.version, "created": created})
     return ImportReport(course_id=course.id, course_key=course.key, created=created, version=course.version,
                         sections=len(spec.sections), activities=sum(len(s.activities) for s in spec.sections),
-                        files=len(plan.files), warnings=plan.warnings)
+                        files=len(plan.files), warnings=spec.skipped + plan.warnings)
 
 
 def _apply_structure(course: Course, spec: CourseSpec, plan: _Plan) -> None:
