@@ -21,7 +21,8 @@ from lms.core.models import School
 from lms.courses.access import may_create_course, may_edit_course
 from lms.courses.models import Activity, Asset, Course, CourseLevel, CourseStatus, Section
 from lms.courses.services import content as own
-from lms.courses.services.folder import CourseSpec, FolderRejected, Problem, opened_folder, read_course
+from lms.courses.services.archive import opened_folder
+from lms.courses.services.folder import CourseSpec, FolderRejected, Problem, read_course
 from lms.courses.types import OWN_TYPES
 
 
