@@ -182,6 +182,8 @@ def test_attendance_on_a_phone_completes_an_in_person_class(school_admin, teache
     for day in ("2025-09-02", "2025-09-03"):
         client.post(f"/courses/classes/{course_class.id}/sessions",
                     data={"day": day, "start": "07:30", "end": "11:00", "topic": "Chuyên đề"})
+    client.post(f"/courses/classes/{course_class.id}/sessions",  # the same form again (a double click)
+                data={"day": "2025-09-03", "start": "07:30", "end": "11:00", "topic": "Chuyên đề"})
     first, second = db.session.scalars(select(ClassSession).order_by(ClassSession.starts_at)).all()
     assert first.starts_at.hour == 0 and first.starts_at.minute == 30  # 07:30 in Hà Nội is 00:30 UTC
     client.post("/logout")

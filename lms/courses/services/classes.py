@@ -214,6 +214,10 @@ def add_session(course_class: CourseClass, starts_at: datetime, ends_at: datetim
                 topic: str) -> ClassSession:
     if ends_at is not None and ends_at <= starts_at:
         raise DomainError(_l("A session must end after it starts."))
+    same = db.session.scalar(select(ClassSession).where(ClassSession.class_id == course_class.id,
+                                                        ClassSession.starts_at == starts_at))
+    if same is not None:  # two sessions of one class never start at the same moment: a repeated form
+        return same
     session = ClassSession(class_id=course_class.id, starts_at=starts_at, ends_at=ends_at,
                            place=place.strip() or course_class.place, topic=topic.strip())
     db.session.add(session)
