@@ -248,3 +248,23 @@ def test_class_list_runs_a_fixed_number_of_queries(school_admin, school, login, 
     with count_queries() as many:
         page = client.get("/courses/classes").get_data(as_text=True)
     assert few.count == many.count and "TCT-2025-05" in page
+
+
+def test_editing_a_class_moves_its_learners_due_date(school_admin, teacher, school, commune, login):
+    course = make_course(school=school)
+    course_class = service.open_class(school_admin, _fields(course, school, mode="online"))
+    service.enrol_codes(course_class, ["CB001", "CB002"])
+    course.status = course.status.archived  # a class keeps its course even once that course is archived
+    db.session.commit()
+    client = login(school_admin)
+    assert "TCT-2025-01" in client.get(f"/courses/classes/{course_class.id}/edit").get_data(as_text=True)
+    response = client.post(f"/courses/classes/{course_class.id}/edit", data={
+        "course_id": course.id, "code": "TCT-2025-01", "school_id": school.id, "unit_id": 0, "mode": "online",
+        "starts_on": "2025-09-01", "ends_on": "2025-10-15", "capacity": "1", "lecturer_ids": [teacher.id]})
+    assert response.status_code == 200 and "Lớp hiện đã có nhiều học viên hơn số đó." in response.get_data(as_text=True)
+    response = client.post(f"/courses/classes/{course_class.id}/edit", data={
+        "course_id": course.id, "code": "TCT-2025-01", "school_id": school.id, "unit_id": 0, "mode": "online",
+        "starts_on": "2025-09-01", "ends_on": "2025-10-15", "capacity": "30", "lecturer_ids": [teacher.id]})
+    assert response.status_code == 302
+    assert {e.due_on for e in db.session.scalars(select(Enrolment))} == {date(2025, 10, 15)}
+    assert service.lecturer_choices(school.id)[0].id == teacher.id

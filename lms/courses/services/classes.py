@@ -44,7 +44,8 @@ class ClassFields:
 
 def _apply(course_class: CourseClass, fields: ClassFields) -> None:
     course = db.session.get(Course, fields.course_id)
-    if course is None or course.status is not CourseStatus.published:
+    keeps_its_course = course is not None and course.id == course_class.course_id
+    if course is None or (course.status is not CourseStatus.published and not keeps_its_course):
         raise DomainError(_l("Choose a published course."))
     if fields.starts_on and fields.ends_on and fields.ends_on < fields.starts_on:
         raise DomainError(_l("A class cannot end before it starts."))

@@ -67,7 +67,10 @@ def class_list():
 
 def _class_form(course_class: CourseClass | None = None) -> ClassForm:
     form = ClassForm(obj=course_class)
-    courses = db.session.scalars(select(Course).where(Course.status == CourseStatus.published).order_by(Course.title_vi))
+    shown = Course.status == CourseStatus.published
+    if course_class is not None:
+        shown = shown | (Course.id == course_class.course_id)
+    courses = db.session.scalars(select(Course).where(shown).order_by(Course.title_vi))
     form.course_id.choices = options((c.id, c.title_vi) for c in courses)
     schools = select(School).where(School.active.is_(True)).order_by(School.name_vi)
     if not current_user.is_admin:
