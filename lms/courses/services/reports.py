@@ -81,9 +81,9 @@ def class_report_xlsx(course_class: CourseClass) -> bytes:
         return out
 
     sheet.append(header([pick(course_class, "title")]))
-    sheet.append([_("Class code"), course_class.code, _("Sessions"), sessions])
+    sheet.append([_("Class code"), course_class.code, _("Class sessions"), sessions])
     sheet.append([])
-    sheet.append(header([_("Name"), _("Employee code"), _("Unit"), _("Progress (%)"), _("Last activity"),
+    sheet.append(header([_("Full name"), _("Employee code"), _("Unit"), _("Progress (%)"), _("Last activity"),
                          _("Last active"), _("Present"), _("Late"), _("Excused"), _("Absent"), _("Attendance (%)"),
                          _("Completed on"), _("Final score (%)")]))
     for row in rows:
