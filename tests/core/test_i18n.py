@@ -64,3 +64,13 @@ def test_every_string_has_a_vietnamese_translation(translations, sources):
 
 def test_the_core_catalogue_exists():
     assert any(t.parent.name == "core" for t, _ in packages())
+
+
+def test_lazy_messages_with_user_data_are_escaped_in_pages(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    message = lazy_gettext("The file %(name)s is empty.", name="<script>alert(1)</script>")
+    with app.test_request_context():
+        html = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in html and "&lt;script&gt;" in html
