@@ -47,3 +47,7 @@ class QuizzesPlugin(Plugin):
         from lms.quizzes.types import register_builtin_types
         register_builtin_types(app)
         activities.register(app, QuizActivity())
+        from lms.quizzes.display import quiz_number, quiz_percent, render_text
+        app.jinja_env.filters["quiz_text"] = render_text
+        app.jinja_env.filters["quiz_percent"] = quiz_percent
+        app.jinja_env.filters["quiz_number"] = quiz_number

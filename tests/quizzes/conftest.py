@@ -55,7 +55,7 @@ def make_question(app, bank):
     def factory(qtype="single_choice", *, name=None, data=None, category="Chung", mark=None, text=None, target=None):
         return save_question(target or bank, None, qtype=qtype, name=name or f"Câu {qtype}",
                              category=ensure_category(target or bank, category),
-                             text=text or f"Nội dung câu hỏi {qtype}?", data=data or SAMPLES[qtype],
+                             text=text or f"Nội dung câu hỏi {qtype}?", data=SAMPLES[qtype] if data is None else data,
                              default_mark=mark)
     return factory
 

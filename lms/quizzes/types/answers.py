@@ -45,7 +45,7 @@ def answer_pattern(answer: str, *, wildcard: bool) -> re.Pattern | None:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def _clean_rows(raw, what) -> list:
+def _clean_rows(raw) -> list:
     if not isinstance(raw, list) or not raw:
         raise InvalidQuestion(_l("The question has no answers."))
     if len(raw) > MAX_OPTIONS:
@@ -72,7 +72,7 @@ class ShortAnswer(QuestionType):
     def validate(self, data: dict) -> dict:
         data = super().validate(data)
         answers = []
-        for item in _clean_rows(data.get("answers"), _l("answers")):
+        for item in _clean_rows(data.get("answers")):
             text = clean_text(item.get("text"), limit=1000, what=_l("An accepted answer")).strip()
             if not text:
                 raise InvalidQuestion(_l("An accepted answer is empty."))
@@ -169,7 +169,7 @@ class Numerical(QuestionType):
     def validate(self, data: dict) -> dict:
         data = super().validate(data)
         answers = []
-        for item in _clean_rows(data.get("answers"), _l("answers")):
+        for item in _clean_rows(data.get("answers")):
             value = item.get("value")
             value = None if value in (None, "", "*") else clean_number(value, what=_l("An answer"))
             tolerance = clean_number(item.get("tolerance") or 0, what=_l("A tolerance"))

@@ -3,17 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
-
-@bp.get("/mine")
-def mine():
-    return ""
-
-
-@bp.get("/banks")
-def banks():
-    return ""
-
-
-@bp.get("/<int:quiz_id>")
-def quiz(quiz_id):
-    return ""
+from lms.quizzes.views import authoring, banks, learner, results  # noqa: E402,F401  (routes join the blueprint)
