@@ -95,8 +95,8 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category: Mapped[Category] = relationship(lazy="joined")
-    tag_rows: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan", lazy="selectin",
-                                                       order_by="QuestionTag.tag")
+    # Loaded where tags are shown (lists say selectinload); attempts never need them.
+    tag_rows: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan", order_by="QuestionTag.tag")
 
     @property
     def tags(self) -> list[str]:

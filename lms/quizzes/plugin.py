@@ -41,6 +41,10 @@ class QuizzesPlugin(Plugin):
         return [NavItem("quizzes.mine", _l("My quizzes"), order=20, visible=lambda user: user.is_authenticated),
                 NavItem("quizzes.banks", _l("Question banks"), order=21, visible=_manages_quizzes)]
 
+    def seed_demo(self) -> None:
+        from lms.quizzes.demo import seed_demo_quizzes
+        seed_demo_quizzes()
+
     def setup(self, app: Flask) -> None:
         from lms.core import activities
         from lms.quizzes.activity import QuizActivity

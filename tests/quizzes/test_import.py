@@ -252,3 +252,17 @@ def test_course_quiz_with_random_draws_round_trips(app, tmp_path):
     spec = quiz_type.export_content(ref, tmp_path / "out")
     assert spec["settings"]["random"] == [{"category": "chuong-2", "count": 2}]
     assert "$CATEGORY: $course$/chuong-2" in (tmp_path / "out" / "quiz.gift").read_text(encoding="utf-8")
+
+
+def test_demo_content_is_seeded_once(app):
+    from lms.core.plugins import enabled_plugins
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.types import get_type
+    for _ in range(2):
+        enabled_plugins()["quizzes"].seed_demo()
+    (quiz,) = db.session.scalars(select(Quiz)).all()
+    kinds = {s.question.qtype for s in quiz.slots}
+    assert {"true_false", "single_choice", "multiple_choice", "short_answer", "numerical", "matching", "ordering",
+            "essay"} == kinds
+    for slot in quiz.slots:  # every demo question is valid for its type
+        get_type(slot.question.qtype).validate(slot.question.data)

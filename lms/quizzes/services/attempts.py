@@ -21,10 +21,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotFound
-from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Category, Question, QuestionTag, Quiz
+from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, Category, Question, QuestionTag, Quiz,
+                                QuizSlot)
 from lms.quizzes.services.grading import grade_attempt, lock_attempt
 from lms.quizzes.services.quizzes import is_open, next_start_allowed
 from lms.quizzes.types import InvalidResponse, require_type
@@ -137,10 +139,12 @@ def start_attempt(quiz: Quiz, user_id: int, *, now: datetime | None = None,
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[tuple[Question, float]]:
     """The questions an attempt asks: fixed slots, and for random slots a fresh draw from the category."""
-    fixed = {s.question_id for s in quiz.slots if s.question_id}
-    used = set(fixed)
+    slots = list(db.session.scalars(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)
+                                    .options(selectinload(QuizSlot.question), selectinload(QuizSlot.random_category))
+                                    .order_by(QuizSlot.position, QuizSlot.id)))
+    used = {s.question_id for s in slots if s.question_id}
     chosen: list[tuple[Question, float]] = []
-    for slot in sorted(quiz.slots, key=lambda s: (s.position, s.id)):
+    for slot in slots:
         if slot.question is not None:
             chosen.append((slot.question, slot.mark if slot.mark is not None else slot.question.default_mark))
             continue

@@ -211,7 +211,8 @@ def _differs(question: Question, **values) -> bool:
 def questions_in(bank_id: int, *, category_ids: list[int] | None = None, tag: str | None = None,
                  search: str | None = None, include_hidden: bool = False):
     """A select() of a bank's questions, filtered; the page runs it once."""
-    statement = select(Question).where(Question.bank_id == bank_id)
+    from sqlalchemy.orm import selectinload
+    statement = select(Question).options(selectinload(Question.tag_rows)).where(Question.bank_id == bank_id)
     if category_ids:
         statement = statement.where(Question.category_id.in_(category_ids))
     if tag:

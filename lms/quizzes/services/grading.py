@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Boolean, Float, Integer, column, select, update, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,11 +39,12 @@ def lock_attempt(attempt_id: int, *, shared: bool = False) -> Attempt | None:
 def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """(Re)grade a submitted attempt from its saved responses; keeps what lecturers graded by hand."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,
-               AttemptQuestion.manually_graded_at, Question.qtype, Question.data, Question.version)
-        .join(Question, Question.id == AttemptQuestion.question_id)
-        .where(AttemptQuestion.attempt_id == attempt.id)).all()
+    with db.session.no_autoflush:  # the attempt's own changes are written once, below
+        rows = db.session.execute(
+            select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,
+                   AttemptQuestion.manually_graded_at, Question.qtype, Question.data, Question.version)
+            .join(Question, Question.id == AttemptQuestion.question_id)
+            .where(AttemptQuestion.attempt_id == attempt.id)).all()
     changes, points, max_points, pending = [], 0.0, 0.0, False
     for row in rows:
         kind = get_type(row.qtype)
@@ -72,7 +73,7 @@ def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
         changes.append({"id": row.id, "fraction": fraction, "points": fraction * row.mark, "needs_manual": False,
                         "question_version": row.version})
     if changes:
-        db.session.execute(update(AttemptQuestion), changes)
+        _write_grades(changes)
         _expire_loaded_questions(attempt.id)
     attempt.max_points = max_points
     attempt.points = points
@@ -90,6 +91,23 @@ def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
         attempt_id=attempt.id, quiz_id=attempt.quiz_id, user_id=attempt.user_id, score=attempt.score,
         quiz_grade=grade, passed=passed, graded_at=now))
     return attempt
+
+
+def _write_grades(changes: list[dict]) -> None:
+    """All of an attempt's marks in one UPDATE ... FROM (VALUES ...) statement on PostgreSQL (set-based, one
+    round trip); SQLite, which cannot name a VALUES list's columns, gets one executemany."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        with db.session.no_autoflush:
+            db.session.execute(update(AttemptQuestion), changes)
+        return
+    table = AttemptQuestion.__table__
+    graded = values(column("id", Integer), column("fraction", Float), column("points", Float),
+                    column("needs_manual", Boolean), column("question_version", Integer), name="graded").data(
+        [(c["id"], c["fraction"], c["points"], c["needs_manual"], c["question_version"]) for c in changes])
+    with db.session.no_autoflush:
+        db.session.execute(table.update().where(table.c.id == graded.c.id).values(
+            fraction=graded.c.fraction, points=graded.c.points, needs_manual=graded.c.needs_manual,
+            question_version=graded.c.question_version))
 
 
 def _expire_loaded_questions(attempt_id: int) -> None:

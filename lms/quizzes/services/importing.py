@@ -211,7 +211,9 @@ def to_parsed(question: Question, base_category: str | None = None) -> ParsedQue
 
 
 def bank_questions(bank: QuestionBank, category_ids: list[int] | None = None) -> list[Question]:
-    statement = (select(Question).join(Category, Category.id == Question.category_id)
+    from sqlalchemy.orm import selectinload
+    statement = (select(Question).options(selectinload(Question.tag_rows))
+                 .join(Category, Category.id == Question.category_id)
                  .where(Question.bank_id == bank.id).order_by(Category.path, Question.id))
     if category_ids:
         statement = statement.where(Question.category_id.in_(category_ids))

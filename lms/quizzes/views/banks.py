@@ -18,7 +18,8 @@ from lms.quizzes.services.importing import bank_questions, export_questions, imp
 from lms.quizzes.types import all_types, get_type
 from lms.quizzes.views import bp
 
-EXTRA_ROWS = 3
+EXTRA_ROWS = 3  # blank rows after a question's own rows
+NEW_ROWS = 5  # blank rows for a new question
 
 
 def _require_quiz_manager() -> None:
@@ -125,8 +126,11 @@ def rename_category(category_id: int):
 # -- questions -----------------------------------------------------------------------------------
 
 def _editor_rows(kind, data: dict) -> list[dict]:
+    if not kind.rows_key:
+        return []
     rows = kind.editor_rows(data) if data else []
-    return rows + [{} for _ in range(max(EXTRA_ROWS, kind.min_rows - len(rows)))] if kind.rows_key else []
+    blank = EXTRA_ROWS if rows else max(NEW_ROWS, kind.min_rows)
+    return rows + [{} for _n in range(blank)]
 
 
 def _posted_rows(kind) -> list[dict]:
@@ -205,7 +209,7 @@ def edit_question(bank_id: int | None = None, question_id: int | None = None):
         except DomainError as problem:
             db.session.rollback()
             flash(str(problem), "error")
-            rows = rows + [{} for _ in range(EXTRA_ROWS)] if kind.rows_key else rows
+            rows = rows + [{} for _n in range(EXTRA_ROWS)] if kind.rows_key else rows
         else:
             flash(_("The question was saved."), "success")
             if used:

@@ -77,8 +77,9 @@ def mine():
         select(Attempt).options(selectinload(Attempt.quiz)).where(Attempt.user_id == current_user.id,
                                                                  Attempt.state != AttemptState.in_progress)
         .order_by(Attempt.submitted_at.desc()).limit(30)))
+    show_score = {quiz.id: review_options(quiz, manager=False).score for _grade, quiz in grades}
     return render_template("quizzes/mine.html", open_attempts=open_attempts, grades=grades, recent=recent,
-                           seconds_left=service.seconds_left)
+                           seconds_left=service.seconds_left, show_score=show_score)
 
 
 @bp.get("/<int:quiz_id>")
@@ -114,6 +115,15 @@ def start(quiz_id: int):
         flash(str(problem), "error")
         return redirect(url_for("quizzes.quiz", quiz_id=quiz_id))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+
+
+def _questions(attempt: Attempt, page: int | None = None) -> list[AttemptQuestion]:
+    """An attempt's questions (one page, or all) with their bank questions, in two queries."""
+    statement = (select(AttemptQuestion).options(selectinload(AttemptQuestion.question))
+                 .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))
+    if page is not None:
+        statement = statement.where(AttemptQuestion.page == page)
+    return list(db.session.scalars(statement))
 
 
 def _views(attempt: Attempt, questions: list[AttemptQuestion], **flags):
@@ -154,10 +164,7 @@ def attempt(attempt_id: int):
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     page = request.args.get("page", type=int)
     page = attempt.current_page if page is None else max(0, min(page, attempt.page_count - 1))
-    questions = list(db.session.scalars(
-        select(AttemptQuestion).options(selectinload(AttemptQuestion.question))
-        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.page == page)
-        .order_by(AttemptQuestion.position)))
+    questions = _questions(attempt, page)
     numbers = _numbering(attempt)
     views = _views(attempt, questions)
     for view, aq in zip(views, questions):
@@ -253,7 +260,7 @@ def summary(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if _finish_if_overdue(attempt) or attempt.finished:
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
-    views = _views(attempt, attempt.questions)
+    views = _views(attempt, _questions(attempt))
     return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz,
                            views=[v for v in views if v.number], seconds_left=service.seconds_left(attempt))
 
@@ -285,7 +292,7 @@ def review(attempt_id: int):
             return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
         abort(404)
     options = review_options(attempt.quiz, manager=manager)
-    views = _views(attempt, attempt.questions, readonly=True, show_score=options.score, show_right=options.answers,
+    views = _views(attempt, _questions(attempt), readonly=True, show_score=options.score, show_right=options.answers,
                    show_feedback=options.feedback)
     from lms.core.models import User
     person = db.session.get(User, attempt.user_id)
