@@ -345,3 +345,19 @@ def test_list_pages_run_a_fixed_number_of_queries(client, login, lecturer, bank,
         add_rows()
     assert [load(url) for url in urls] == before
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 5
+
+
+def test_lecturer_renames_a_bank_but_cannot_give_it_to_another_school(client, login, lecturer, bank, make_school):
+    login(lecturer)
+    other = make_school(name="Trường khác")
+    db.session.commit()
+    client.post(f"/quizzes/banks/{bank.id}/settings", data={"bank-title": "Ngân hàng mới", "bank-school_id": other.id})
+    db.session.expire_all()
+    assert bank.title == "Ngân hàng thử" and bank.school_id != other.id
+    client.post(f"/quizzes/banks/{bank.id}/settings",
+                data={"bank-title": "Ngân hàng Luật", "bank-school_id": bank.school_id})
+    db.session.expire_all()
+    assert bank.title == "Ngân hàng Luật"
+    created = client.post("/quizzes/banks", data={"key": "Không hợp lệ!", "title": "X",
+                                                  "school_id": bank.school_id})
+    assert created.status_code == 200 and "Mã khóa ngân hàng".encode() in created.data

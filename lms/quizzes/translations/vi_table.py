@@ -55,6 +55,12 @@ VI = {
     "tag": "thẻ",
     "Actions": "Thao tác",
     "Edit": "Sửa",
+    "Save": "Lưu",
+    "Choose one of your schools.": "Hãy chọn một cơ sở đào tạo của anh/chị.",
+    "The bank was saved.": "Đã lưu ngân hàng câu hỏi.",
+    "Title and school of the bank": "Tiêu đề và cơ sở đào tạo của ngân hàng",
+    "Your session has ended: log in again on this device; your answers are kept here and will be sent then.":
+        "Phiên đăng nhập đã hết: hãy đăng nhập lại trên thiết bị này; câu trả lời được giữ ở đây và sẽ được gửi khi đó.",
     "Review": "Xem lại",
     "Results": "Kết quả",
     "Settings": "Thiết lập",

@@ -86,10 +86,38 @@ def bank(bank_id: int):
                                      tag=tag, search=search or None, include_hidden=hidden)
     page = paginate(statement)
     quizzes = list(db.session.scalars(select(Quiz).where(Quiz.bank_id == bank.id).order_by(Quiz.title_vi)))
-    return render_template("quizzes/bank.html", bank=bank, tree=tree, category=category, tag=tag, search=search,
+    bank_form = BankForm(prefix="bank", obj=bank)
+    bank_form.school_id.choices = options(_school_choices())
+    bank_form.school_id.data = bank.school_id or 0
+    return render_template("quizzes/bank.html", bank=bank, bank_form=bank_form, tree=tree, category=category, tag=tag, search=search,
                            hidden=hidden, page=page, quizzes=quizzes, tags=service.bank_tags(bank.id),
                            types=all_types(), category_form=CategoryForm(), import_form=ImportForm(),
                            rename_form=RenameForm(prefix="rename"))
+
+
+@bp.post("/banks/<int:bank_id>/settings")
+@login_required
+def bank_settings(bank_id: int):
+    bank = _bank(bank_id)
+    form = BankForm(prefix="bank")
+    form.school_id.choices = options(_school_choices())
+    del form.key
+    if form.validate_on_submit():
+        school_id = form.school_id.data or None
+        if not current_user.is_admin and school_id not in service.lecturer_school_ids(current_user):
+            flash(_("Choose one of your schools."), "error")
+            return redirect(url_for("quizzes.bank", bank_id=bank.id))
+        try:
+            service.update_bank(bank, title=form.title.data, school_id=school_id)
+            db.session.commit()
+        except DomainError as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            flash(_("The bank was saved."), "success")
+    else:
+        flash(_("A bank needs a title."), "error")
+    return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
 
 @bp.post("/banks/<int:bank_id>/categories")

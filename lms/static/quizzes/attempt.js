@@ -163,13 +163,21 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
     }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.redirected || !json) {
+        // The session ended (the log-in page answered): keep the answer here until the official logs in again.
+        return { status: 401, data: {} };
+      }
       return response.json().catch(function () { return {}; }).then(function (data) {
         return { status: response.status, data: data };
       });
     }).then(function (result) {
       inFlight[slot] = false;
       var current = pendingAnswers[slot];
-      if (result.status === 200 && result.data.ok) {
+      if (result.status === 401) {
+        saveState(slot, "pending", text(form, "pending"));
+        showConnection(text(form, "session"));
+      } else if (result.status === 200 && result.data.ok) {
         if (current && current.seq === item.seq) { delete pendingAnswers[slot]; store(); }
         saveState(slot, "saved", text(form, "saved"));
         setSecondsLeft(result.data.seconds_left);
