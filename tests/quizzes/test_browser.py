@@ -100,12 +100,15 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
         expect(page.locator(f"#q{second} input[value=false]")).to_be_checked()  # kept on the device
         assert _wait_for(lambda: _response(second) is False), "the answer kept offline was never sent"
 
+        page.locator(f"#q{third} input[value=true]").check()
+        expect(page.locator(f"#q{third} [data-save-state]")).to_have_text("Đã lưu")
+
         # The time runs out on the server's clock: the page counts down what the server says and submits.
         db.session.execute(Attempt.__table__.update().where(Attempt.id == attempt.id)
-                           .values(deadline=utcnow() + timedelta(seconds=4)))
+                           .values(deadline=utcnow() + timedelta(seconds=6)))
         db.session.commit()
         page.reload()
-        page.locator(f"#q{third} input[value=true]").check()
+        expect(page.locator("[data-countdown-text]")).not_to_have_text("29:", timeout=5000)
         page.wait_for_url("**/review", timeout=TIMEOUT_MS)
         context.close()
     db.session.expire_all()

@@ -171,7 +171,7 @@ def _yes(value: str, default: bool) -> bool:
     key = fold(value)
     if not key:
         return default
-    return key in TRUE_WORDS or key == "co"
+    return key in TRUE_WORDS
 
 
 def _short(options, correct, values) -> dict:

@@ -304,10 +304,6 @@ def submit_overdue(*, now: datetime | None = None, quiz_id: int | None = None, u
     return len(ids)
 
 
-def page_of(attempt: Attempt, page: int) -> list[AttemptQuestion]:
-    return [aq for aq in attempt.questions if aq.page == page]
-
-
 def answered_count(attempt: Attempt) -> int:
     return db.session.scalar(select(func.count()).select_from(AttemptQuestion).where(
         and_(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.response.is_not(None)))) or 0

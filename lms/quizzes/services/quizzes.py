@@ -118,9 +118,6 @@ def create_quiz(bank: QuestionBank, *, title_vi: str, title_en: str = "", intro:
         raise DomainError(_l("A quiz needs a title."))
     quiz = Quiz(bank_id=bank.id, bank=bank, title_vi=title_vi[:255], title_en=nfc(title_en)[:255], intro=nfc(intro),
                 course_id=course_id, activity_key=activity_key)
-    for column in Quiz.__table__.columns:
-        if getattr(quiz, column.key) is None and column.default is not None and not callable(column.default.arg):
-            setattr(quiz, column.key, column.default.arg)
     apply_settings(quiz, settings or {})
     db.session.add(quiz)
     db.session.flush()

@@ -544,8 +544,8 @@ VI = {
         "các lượt bắt đầu sau khi lưu.",
     "When and how long": "Thời điểm và thời lượng",
     "Time in Asia/Ho_Chi_Minh; empty: open now": "Giờ Việt Nam; để trống: mở ngay",
-    "Empty: never closes. Attempts in progress end at the close.":
-        "Để trống: không đóng. Các lượt đang làm kết thúc khi bài đóng.",
+    "Empty: never closes. An attempt ends at the close date it started under, at the latest.":
+        "Để trống: không đóng. Mỗi lượt làm kết thúc muộn nhất vào thời điểm đóng đã đặt khi lượt đó bắt đầu.",
     "Attempts and grade": "Lượt làm và điểm",
     "A passed quiz completes its activity in the course.": "Đạt bài kiểm tra thì hoạt động tương ứng trong khóa học hoàn thành.",
     "What officials see in the review right after their attempt": "Học viên được xem gì ngay sau khi nộp bài",
