@@ -21,7 +21,22 @@ from lms.core.db import db
 
 BACKEND = os.environ.get("LMS_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-ALL_PLUGINS = ["courses", "quizzes", "certificates"]
+ALL_PLUGINS = ["courses", "quizzes", "certificates", "scorm"]
+
+
+def pytest_sessionstart(session):
+    """Compile any catalogue whose .po is newer than its .mo (a merge or an edit since `make`)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    for po in Path(__file__).resolve().parents[1].glob("lms/**/translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -29,7 +29,9 @@ def packages():
 
 
 def own_sub_packages(package: Path) -> set[Path]:
-    return {t.parent for t in package.glob("*/translations")}
+    """Core sub-packages with their own catalogue, and their template folders: not the core's to translate."""
+    subs = {t.parent for t in package.glob("*/translations")}
+    return subs | {ROOT / "templates" / "core" / sub.name for sub in subs}
 
 
 def extracted(sources: list[Path], skip: set[Path]) -> set[str]:

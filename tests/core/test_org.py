@@ -135,3 +135,19 @@ def test_language_switch_and_dates(client, make_official):
     assert b"Log in" in client.get("/login").data
     client.post("/lang", data={"lang": "vi", "next": "https://evil.example/"})
     assert "Đăng nhập".encode() in client.get("/").data
+
+
+def test_admin_edits_an_official_and_the_qualification_shows(client, login, make_user, make_official, make_unit):
+    unit = make_unit("Sở Y tế", code="SYT")
+    person = make_official("Nguyễn Thị Ngọc Hường", unit=unit, code="CB777")
+    login(make_user(roles=["admin"]))
+    response = client.post(f"/org/officials/{person.id}/edit", data={
+        "employee_code": "CB777", "full_name": "Nguyễn Thị Ngọc Hường", "date_of_birth": "1980-02-29",
+        "unit_id": unit.id, "kind": "cadre", "political_theory_level": "intermediate",
+        "political_theory_school": "Trường Chính trị tỉnh", "political_theory_year": "2019"})
+    assert response.status_code == 302
+    page = client.get(f"/org/officials/{person.id}").data.decode()
+    assert "Trung cấp" in page and "29/02/1980" in page and "2019" in page
+    duplicate = client.post("/org/officials/new", data={"employee_code": "CB777", "full_name": "Người Khác",
+                                                         "unit_id": unit.id, "kind": "cadre"})
+    assert "đã có cán bộ khác" in duplicate.data.decode() or "Mã cán bộ này" in duplicate.data.decode()

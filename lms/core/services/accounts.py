@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
@@ -63,17 +64,28 @@ def check_new_password(password: str, confirm: str) -> None:
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Change one's own password; other sessions end, and the person is told (in case it was not them)."""
+    from flask_babel import format_datetime
+
+    from lms.core import audit
+    from lms.core.notifications import notify
+
     if not user.check_password(current or ""):
         raise DomainError(_l("The current password is not right."))
     check_new_password(new, confirm)
     user.set_password(new)
+    audit.record("password.changed", "user", user.id, actor_id=user.id)
+    db.session.flush()
+    notify(user.id, "core/password_changed", {"changed_at": format_datetime(utcnow(), "dd/MM/yyyy HH:mm")},
+           mandatory=True, dedupe_key=f"password-changed:{user.id}:{user.session_version}")
 
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so a password change logs others out."""
     try:
         raw_id, version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        # One query per request: the user with their grants (every page asks "may this person ...").
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
     except (ValueError, TypeError):
         return None
     if user is None or str(user.session_version) != version:
