@@ -46,8 +46,13 @@ run: install settings
 	$(BIN)/lms run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
-test: install browsers
+test: install browsers node_modules/axe-core
 	$(BIN)/python tests/run_all.py
+
+# axe-core (accessibility checks injected into pages by the browser tests), from the npm registry.
+node_modules/axe-core: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # Browser tests drive Debian's Chromium, the benchmark smoke test drives wrk: installed when missing (as root).
 browsers:
