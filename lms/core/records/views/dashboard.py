@@ -71,7 +71,7 @@ def dashboard():
         officials_page=officials_page, areas=CONTENT_AREAS, area_label=area_label, state_labels=STATE_LABELS,
         level_labels=LEVEL_LABELS,
         area_rows=[(area_label(a, locale), data.whole.areas[a]) for a in CONTENT_AREAS],
-        share_rows=[(r.name(locale), data.whole.requirements[r.id].share_met or 0) for r in data.requirements])
+        share_rows=[(r.name(locale), round(data.whole.requirements[r.id].share_met or 0)) for r in data.requirements])
 
 
 def _requirement_for(year: int) -> tuple[Requirement, list[Requirement]]:
