@@ -74,3 +74,16 @@ def test_lazy_messages_with_user_data_are_escaped_in_pages(app):
     with app.test_request_context():
         html = render_template_string("<p>{{ message }}</p>", message=message)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_one_message_has_one_translation_in_every_catalogue():
+    """Flask-Babel merges every catalogue into one: a message translated two ways would read one way or
+    the other depending on which plugins are on. Where meanings differ, the messages must differ."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for translations, _sources in packages():
+        with (translations / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and isinstance(message.id, str):
+                    seen.setdefault(message.id, {}).setdefault(message.string, []).append(str(translations))
+    conflicts = {msgid: list(versions) for msgid, versions in seen.items() if len(versions) > 1}
+    assert conflicts == {}
