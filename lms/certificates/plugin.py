@@ -4,16 +4,30 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from lms.core import events
 from lms.core.plugins import NavItem, Plugin
 
 
 class CertificatesPlugin(Plugin):
     name = "certificates"
     model_modules = ("lms.certificates.models",)
+    default_config = {
+        # Seals the schools' private signing keys; empty: SECRET_KEY (set it explicitly in production).
+        "CERTIFICATES_KEY_PASSPHRASE": "",
+        # Public verify pages: requests per address per minute, unknown codes per address per hour.
+        "CERTIFICATES_VERIFY_PER_MINUTE": 60,
+        "CERTIFICATES_VERIFY_MISSES_PER_HOUR": 30,
+        # Days before expiry on which holders and their unit managers are reminded.
+        "CERTIFICATES_REMINDER_DAYS": [30, 7],
+    }
 
     def blueprint(self) -> Blueprint:
         from lms.certificates.views import bp
         return bp
+
+    def connect_signals(self) -> None:
+        from lms.certificates.handlers import on_course_completed
+        self.connect(events.course_completed, on_course_completed)
 
     def nav(self) -> list[NavItem]:
         return [NavItem("certificates.index", _l("Certificates"), order=30, visible=lambda user: user.is_authenticated)]

@@ -123,11 +123,14 @@ class CertificateIssued:
     periods: float
     issued_on: date
     verification_code: str
+    # A copy re-issued for a lost or damaged certificate names the original: it carries no new credit.
+    copy_of: int | None = None
 
 
 certificate_issued = _signals.signal("certificate-issued")
 certificate_issued.__doc__ = """Sent by certificates after issuing (also for copies and corrections).
-Payload: CertificateIssued. Received by the training record (add credit; a replay adds nothing)."""
+Payload: CertificateIssued. Received by the training record (add credit; a replay adds nothing; a copy,
+whose `copy_of` names the original, adds nothing either: the original's credit stands)."""
 
 
 @dataclass(frozen=True)
