@@ -101,3 +101,50 @@ def class_setup(fake_catalog, school, template, make_rule, make_learner):
             setup.learners.append((user, official))
         return setup
     return factory
+
+
+ISSUE_DAY = date(2025, 4, 2)
+
+
+@pytest.fixture
+def issue_class(class_setup):
+    """Issue a class set up by `class_setup(**kw)`; returns (setup, certificates in register order)."""
+    from lms.certificates.models import Certificate
+    from lms.certificates.services.issuing import issue_for_class
+
+    def factory(**kw):
+        setup = class_setup(**kw)
+        report, _ = issue_for_class(setup.klass.id, actor_id=None, today=ISSUE_DAY)
+        return setup, [db.session.get(Certificate, i) for i in report.issued]
+    return factory
+
+
+def png_bytes(size=(240, 120), *, seal=False) -> bytes:
+    """A small PNG: a transparent red ring (a seal) or a dark scribble (a signature)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
+    pen = ImageDraw.Draw(image)
+    if seal:
+        pen.ellipse((4, 4, size[0] - 4, size[1] - 4), outline=(200, 20, 30, 230), width=8)
+    else:
+        pen.line([(10, size[1] - 20), (60, 15), (110, size[1] - 30), (180, 25), (230, 60)], fill=(20, 30, 120, 255),
+                 width=5)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def stored_image(app):
+    """Upload a PNG through the storage service, as the template form does."""
+    import io
+
+    from lms.core import storage
+
+    def factory(*, seal=False, name="image.png"):
+        size = (200, 200) if seal else (240, 120)
+        return storage.save(io.BytesIO(png_bytes(size, seal=seal)), name, storage.IMAGE_TYPES)
+    return factory
