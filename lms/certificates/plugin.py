@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from lms.core import events
-from lms.core.plugins import NavItem, Plugin
+from lms.core.plugins import JobSpec, NavItem, Plugin
 
 
 class CertificatesPlugin(Plugin):
@@ -24,6 +24,20 @@ class CertificatesPlugin(Plugin):
     def blueprint(self) -> Blueprint:
         from lms.certificates.views import bp
         return bp
+
+    def cli(self):
+        from lms.certificates.cli import group
+        return group
+
+    def jobs(self) -> list[JobSpec]:
+        from lms.certificates.jobs import daily_job
+        return [JobSpec("certificates.daily", daily_job, trigger="cron",
+                        trigger_args={"hour": 0, "minute": 20, "timezone": "Asia/Ho_Chi_Minh"},
+                        description="Expire certificates on their date, open renewal windows.")]
+
+    def setup(self, app) -> None:
+        from lms.certificates.views import public_bp
+        app.register_blueprint(public_bp)
 
     def connect_signals(self) -> None:
         from lms.certificates.handlers import on_course_completed

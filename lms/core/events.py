@@ -150,6 +150,25 @@ certificate_revoked.__doc__ = """Sent by certificates on revocation or supersess
 CertificateRevoked. Received by the training record (withdraw the credit)."""
 
 
+@dataclass(frozen=True)
+class RecertificationDue:
+    """A certificate with a validity entered its renewal window: the course opens again for a new cycle."""
+
+    certificate_id: int
+    official_id: int
+    user_id: int | None
+    course_id: int | None
+    course_key: str
+    cycle: int  # the certification cycle that the renewal starts
+    expires_on: date
+
+
+recertification_due = _signals.signal("recertification-due")
+recertification_due.__doc__ = """Sent by certificates' daily job when a certificate's renewal window opens
+(Totara's "window open"). Payload: RecertificationDue. Received by courses, which re-opens the course for
+the official (a new enrolment, progress reset); its next course_completed issues the new cycle's certificate."""
+
+
 # --- people -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -172,5 +191,6 @@ CATALOGUE = {
     "class_attended": (class_attended, ClassAttended),
     "certificate_issued": (certificate_issued, CertificateIssued),
     "certificate_revoked": (certificate_revoked, CertificateRevoked),
+    "recertification_due": (recertification_due, RecertificationDue),
     "units_merged": (units_merged, UnitsMerged),
 }
