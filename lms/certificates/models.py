@@ -227,6 +227,8 @@ class Certificate(db.Model):
     revocation_note: Mapped[str] = mapped_column(Text, default="")
     renewal_opened_on: Mapped[date | None] = mapped_column(Date)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("core_users.id"))
+    # The form's one-time key for copies and corrections: a double-clicked submit finds the first result.
+    request_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     key: Mapped[SchoolKey] = relationship(lazy="joined")
 

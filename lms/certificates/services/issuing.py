@@ -165,7 +165,7 @@ def _row(*, rule, template, school, course, klass, key, layout, holder: Holder, 
         signature_file_id=template.signature_file_id, seal_file_id=template.seal_file_id,
         background_file_id=template.background_file_id, key_id=key.id, birth_date_salt=salt,
         status=Status.valid, revoked_at=None, revoked_by=None, revocation_ground="", revocation_note="",
-        renewal_opened_on=None, issued_by=actor_id)
+        renewal_opened_on=None, issued_by=actor_id, request_key=None)
     sign_row(row, key)
     return row
 

@@ -1,12 +1,15 @@
 """An official's own certificates, and the downloads of one certificate."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, send_file, url_for
+import json
+
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.permissions import may_run_school, may_see_official
+from lms.certificates import openbadges
 from lms.certificates.dates import local_today
 from lms.certificates.models import Certificate, Status
 from lms.certificates.pdf import render
@@ -66,3 +69,42 @@ def pdf(certificate_id: int):
         return render_template("certificates/print_problem.html", cert=cert, message=str(problem)), 503
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=render.download_name(cert),
                      max_age=0)
+
+
+def _badge_source(certificate_id: int):
+    cert = certificate_or_404(certificate_id)
+    if cert.status in (Status.revoked, Status.superseded):
+        return cert, (render_template("certificates/withdrawn.html", cert=cert), 410)
+    return cert, None
+
+
+@bp.get("/<int:certificate_id>/badge.json")
+@login_required
+def badge(certificate_id: int):
+    """The certificate as an Open Badges 3.0 AchievementCredential with an eddsa-jcs-2022 proof."""
+    cert, refused = _badge_source(certificate_id)
+    if refused:
+        return refused
+    base = current_app.config["PUBLIC_BASE_URL"]
+    document = openbadges.add_proof(openbadges.credential(cert, base_url=base), key=cert.key,
+                                    method=openbadges.verification_method(base, cert), created=cert.issued_at)
+    response = current_app.response_class(json.dumps(document, ensure_ascii=False, indent=2),
+                                          mimetype="application/vc+ld+json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{render.download_name(cert)[:-4]}.openbadge.json"')
+    return response
+
+
+@bp.get("/<int:certificate_id>/badge.jwt")
+@login_required
+def badge_jwt(certificate_id: int):
+    """The same credential as a VC-JWT (verifiable with any JOSE library and the school's public key)."""
+    cert, refused = _badge_source(certificate_id)
+    if refused:
+        return refused
+    base = current_app.config["PUBLIC_BASE_URL"]
+    token = openbadges.vc_jwt(openbadges.credential(cert, base_url=base), key=cert.key,
+                              method=openbadges.verification_method(base, cert))
+    response = current_app.response_class(token, mimetype="application/vc+jwt")
+    response.headers["Content-Disposition"] = f'attachment; filename="{render.download_name(cert)[:-4]}.openbadge.jwt"'
+    return response

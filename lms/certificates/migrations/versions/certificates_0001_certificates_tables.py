@@ -2,7 +2,7 @@
 
 Revision ID: certificates_0001
 Revises: 
-Create Date: 2026-11-22 07:51:10.417708
+Create Date: 2026-11-22 08:12:41.601052
 """
 from alembic import op
 import sqlalchemy as sa
@@ -166,6 +166,7 @@ def upgrade():
     sa.Column('revocation_note', sa.Text(), nullable=False),
     sa.Column('renewal_opened_on', sa.Date(), nullable=True),
     sa.Column('issued_by', sa.Integer(), nullable=True),
+    sa.Column('request_key', sa.String(length=40), nullable=True),
     sa.ForeignKeyConstraint(['background_file_id'], ['core_files.id'], name=op.f('fk_certificates_certificates_background_file_id_core_files')),
     sa.ForeignKeyConstraint(['issued_by'], ['core_users.id'], name=op.f('fk_certificates_certificates_issued_by_core_users')),
     sa.ForeignKeyConstraint(['key_id'], ['certificates_school_keys.id'], name=op.f('fk_certificates_certificates_key_id_certificates_school_keys')),
@@ -182,6 +183,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_certificates_certificates_user_id_core_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates_certificates')),
     sa.UniqueConstraint('issue_key', name=op.f('uq_certificates_certificates_issue_key')),
+    sa.UniqueConstraint('request_key', name=op.f('uq_certificates_certificates_request_key')),
     sa.UniqueConstraint('school_id', 'register_year', 'register_seq', name=op.f('uq_certificates_certificates_school_id_register_year_register_seq')),
     sa.UniqueConstraint('school_id', 'serial', name=op.f('uq_certificates_certificates_school_id_serial')),
     sa.UniqueConstraint('verification_code', name=op.f('uq_certificates_certificates_verification_code'))
