@@ -5,6 +5,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from lms.core import events
+from lms.core.models import Role
 from lms.core.plugins import JobSpec, NavItem, Plugin
 
 
@@ -44,4 +45,16 @@ class CertificatesPlugin(Plugin):
         self.connect(events.course_completed, on_course_completed)
 
     def nav(self) -> list[NavItem]:
-        return [NavItem("certificates.index", _l("Certificates"), order=30, visible=lambda user: user.is_authenticated)]
+        return [
+            NavItem("certificates.mine", _l("My certificates"), order=30, visible=_is_official),
+            NavItem("certificates.register", _l("Certificate register"), order=31, visible=_runs_a_school),
+            NavItem("certificates.templates", _l("Certificate templates"), order=32, visible=_runs_a_school),
+        ]
+
+
+def _is_official(user) -> bool:
+    return user.is_authenticated and user.official_id is not None
+
+
+def _runs_a_school(user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.has_role(Role.school_admin))

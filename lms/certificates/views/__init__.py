@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
-from lms.certificates.views import holder, manage  # noqa: E402,F401  (routes register on bp)
+from lms.certificates.views import classes, holder, manage, register, setup  # noqa: E402,F401  (routes on bp)
 from lms.certificates.views.public import public_bp  # noqa: E402,F401
