@@ -20,16 +20,16 @@ $(VENV)/.installed: pyproject.toml
 # Compile every package's Vietnamese and English catalogues (.po -> .mo).
 translations: $(VENV)/.installed
 	@for dir in $$(find lms -type d -name translations -not -path '*/node_modules/*'); do \
-	  $(BIN)/pybabel compile -q -d "$$dir" || exit 1; \
+	  $(BIN)/pybabel compile -d "$$dir" || exit 1; \
 	done
 
 # Refresh one package's catalogue from its code and templates, then translate the new entries:
 #   make extract-messages PKG=lms/quizzes TEMPLATES=templates/quizzes
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)
 	@if [ -d $(PKG)/translations/vi ]; then \
-	  $(BIN)/pybabel update -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations --no-fuzzy-matching; \
-	else $(BIN)/pybabel init -q -i $(PKG)/translations/messages.pot -d $(PKG)/translations -l vi; fi
+	  $(BIN)/pybabel update -i $(PKG)/translations/messages.pot -d $(PKG)/translations --no-fuzzy-matching; \
+	else $(BIN)/pybabel init -i $(PKG)/translations/messages.pot -d $(PKG)/translations -l vi; fi
 
 settings: instance/settings.py
 
@@ -46,8 +46,22 @@ run: install settings
 	$(BIN)/lms run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
-test: install
+test: install browsers node_modules/axe-core
 	$(BIN)/python tests/run_all.py
+
+# axe-core (accessibility checks injected into pages by the browser tests), from the npm registry.
+node_modules/axe-core: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# Browser tests drive Debian's Chromium, the benchmark smoke test drives wrk: installed when missing (as root).
+browsers:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "chromium is missing and we are not root: browser tests will be skipped"; fi; }
 
 test-sqlite: install
 	LMS_TEST_DATABASE=sqlite $(BIN)/pytest

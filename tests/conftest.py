@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, event, inspect, text
 
 from lms.core.app import create_app
@@ -21,6 +22,21 @@ from lms.core.db import db
 BACKEND = os.environ.get("LMS_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ALL_PLUGINS = ["courses", "quizzes", "certificates"]
+
+
+def pytest_sessionstart(session):
+    """Compile any catalogue whose .po is newer than its .mo (a merge or an edit since `make`)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    for po in Path(__file__).resolve().parents[1].glob("lms/**/translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -106,6 +122,9 @@ def app_factory(database_url, instance_root, migrated):
 
     def factory(**overrides):
         app = create_app(make_config(database_url, instance_root, **overrides))
+        # Requests reuse the test's app context (Flask does when one is active): give each request
+        # a fresh `g`, as production has, so nothing (like Flask-Login's cached user) leaks between them.
+        app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
         made.append(app)
         return app
 

@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     plugins = load_plugins(list(app.config["PLUGINS"]))
-    app.extensions["lms"] = {"plugins": plugins, "activity_types": {}, "nav": [], "jobs": []}
+    app.extensions["lms"] = {"plugins": plugins, "activity_types": {}, "nav": [], "jobs": [], "bench_seeders": []}
 
     db.init_app(app)
     csrf.init_app(app)
@@ -36,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.core import models  # noqa: F401  (core tables join the metadata)
     from lms.core.views import register_core
     register_core(app)
+    from lms.core import notifications, scheduler
+    notifications.init_app(app)
+    scheduler.init_app(app)
 
     for plugin in plugins.values():
         plugin.init_app(app)

@@ -104,8 +104,10 @@ def users_create(email, login_code, name, password, roles):
 
 
 def register_commands(app: Flask) -> None:
+    from lms.core.bench_seed import bench_group
     from lms.core.demo import demo_group
 
+    app.cli.add_command(bench_group)
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_group)

@@ -34,7 +34,10 @@ def roles_required(*roles: Role | str):
 
 
 def managed_unit_paths(user) -> list[str]:
-    return [g.unit.path for g in user.grants if g.role is Role.unit_manager and g.unit is not None]
+    unit_ids = [g.unit_id for g in user.grants if g.role is Role.unit_manager and g.unit_id is not None]
+    if not unit_ids:
+        return []
+    return list(db.session.scalars(select(Unit.path).where(Unit.id.in_(unit_ids))))
 
 
 def school_ids(user, role: Role | str = Role.school_admin) -> set[int]:

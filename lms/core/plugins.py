@@ -81,6 +81,10 @@ class Plugin:
     def seed_demo(self) -> None:
         """Add this plugin's demo content (runs after the core's demo people; must be idempotent)."""
 
+    def seed_bench(self, context) -> None:
+        """Add this plugin's share of a generated province (`lms bench seed`); `context` is a
+        lms.core.bench_seed.SeedContext. Deterministic from `context.rng(self.name)`, set-based inserts."""
+
     # -- plumbing ------------------------------------------------------------------------------
     @property
     def package_dir(self) -> Path:

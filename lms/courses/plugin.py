@@ -1,19 +1,75 @@
 """What the courses plugin contributes to the platform."""
 from __future__ import annotations
 
-from flask import Blueprint
+import click
+from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from lms.core.plugins import NavItem, Plugin
+from lms.core import activities, catalog, events
+from lms.core.plugins import JobSpec, NavItem, Plugin
+
+
+def _learner(user) -> bool:
+    return user.is_authenticated
+
+
+def _author(user) -> bool:
+    from lms.courses.access import is_author
+    return is_author(user)
+
+
+def _runs_classes(user) -> bool:
+    from lms.courses.access import sees_classes
+    return sees_classes(user)
 
 
 class CoursesPlugin(Plugin):
     name = "courses"
     model_modules = ("lms.courses.models",)
+    default_config = {
+        # Hosts whose https embeds may appear in lessons and video activities.
+        "COURSES_VIDEO_HOSTS": ["www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com"],
+        "COURSES_VIDEO_MAX_BYTES": 200 * 1024 * 1024,
+        "COURSES_ZIP_MAX_FILES": 2000,
+        "COURSES_ZIP_MAX_BYTES": 500 * 1024 * 1024,
+        # Attendance needed in in-person and blended classes when neither course nor class says (policy: check).
+        "COURSES_DEFAULT_MIN_ATTENDANCE": 0.8,
+        "COURSES_EXCUSED_COUNTS_AS_ATTENDED": False,
+        # Where `lms demo seed` finds course folders (default: content/ at the top of the repository).
+        "COURSES_CONTENT_DIR": None,
+        "COURSES_VIDEO_DEFAULT_PERCENT": 80,
+    }
 
     def blueprint(self) -> Blueprint:
         from lms.courses.views import bp
         return bp
 
+    def cli(self) -> click.Group:
+        from lms.courses.cli import courses_group
+        return courses_group
+
     def nav(self) -> list[NavItem]:
-        return [NavItem("courses.index", _l("Courses"), order=10, visible=lambda user: user.is_authenticated)]
+        return [
+            NavItem("courses.my_learning", _l("My learning"), order=5, visible=_learner),
+            NavItem("courses.catalogue", _l("Catalogue"), order=10, visible=_learner),
+            NavItem("courses.authoring", _l("Authoring"), order=14, visible=_author),
+        ]
+
+    def jobs(self) -> list[JobSpec]:
+        return []
+
+    def connect_signals(self) -> None:
+        from lms.courses import handlers
+        self.connect(events.activity_completed, handlers.on_activity_completed)
+        self.connect(events.attempt_graded, handlers.on_attempt_graded)
+
+    def setup(self, app: Flask) -> None:
+        from lms.courses.catalog_provider import CoursesCatalog
+        from lms.courses.types import own_types
+        for activity_type in own_types():
+            activities.register(app, activity_type)
+        catalog.provide(app, CoursesCatalog())
+
+    def seed_demo(self) -> None:
+        from lms.courses.demo import seed
+        seed()

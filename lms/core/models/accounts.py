@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     official: Mapped[Official | None] = relationship()
-    grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+    grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
@@ -85,8 +85,8 @@ class Grant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="grants")
-    school: Mapped[School | None] = relationship(lazy="joined")
-    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    school: Mapped[School | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class LoginAttempt(db.Model):

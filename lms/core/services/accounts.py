@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
@@ -73,7 +74,8 @@ def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so a password change logs others out."""
     try:
         raw_id, version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        # One query per request: the user with their grants (every page asks "may this person ...").
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
     except (ValueError, TypeError):
         return None
     if user is None or str(user.session_version) != version:

@@ -46,8 +46,7 @@ def merge_units(old_units: list[Unit], successor: Unit, effective_on: date, *, r
             raise DomainError(_l("A unit cannot be merged into itself."))
         old.successor_id = successor.id
         old.valid_to = date.fromordinal(effective_on.toordinal() - 1)
-        db.session.execute(update(Official).where(Official.unit_id == old.id).values(unit_id=successor.id)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(update(Official).where(Official.unit_id == old.id).values(unit_id=successor.id))
         audit.record("unit.merged", "unit", old.id, reason=reason,
                      data={"successor_id": successor.id, "effective_on": effective_on.isoformat()})
     db.session.flush()

@@ -202,6 +202,17 @@ def _check_official(row, units: dict, seen: dict) -> list[Problem]:
     return problems
 
 
+def _depth(code: str, parent_of: dict[str, str]) -> int:
+    depth, seen = 0, {code}
+    while parent_of.get(code):
+        code = parent_of[code]
+        if code in seen:
+            break  # a cycle: set_parent refuses it with a message
+        seen.add(code)
+        depth += 1
+    return depth
+
+
 def import_units(stream: BinaryIO, filename: str, *, valid_only: bool = False,
                  actor_id: int | None = None) -> ImportReport:
     """Upsert units by code; parents and successors may be defined later in the same file."""
@@ -271,9 +282,12 @@ def import_units(stream: BinaryIO, filename: str, *, valid_only: bool = False,
         unit.kind = (v.get("kind") or "").strip()[:40]
         unit.valid_from, unit.valid_to = dates["valid_from"], dates["valid_to"]
     db.session.flush()
-    for _, v, _ in valid:
+    parent_of = {u.code: (u.parent.code if u.parent else "") for u in existing.values()}
+    parent_of.update({v["code"].strip(): (v.get("parent_code") or "").strip() for _, v, _ in valid})
+    # Parents before children, so each child's path is built on its parent's final path.
+    for _, v, _ in sorted(valid, key=lambda item: _depth(item[1]["code"].strip(), parent_of)):
         unit = by_code[v["code"].strip()]
-        parent_code = (v.get("parent_code") or "").strip()
+        parent_code = parent_of[unit.code]
         successor_code = (v.get("successor_code") or "").strip()
         unit.successor_id = by_code[successor_code].id if successor_code else None
         set_parent(unit, by_code[parent_code] if parent_code else None)

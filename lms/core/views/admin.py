@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from lms.core import audit
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.forms import options
 from lms.core.models import Grant, Role, School, Unit, User
 from lms.core.permissions import grant, roles_required
 from lms.core.services.accounts import check_new_password
 from lms.core.text import nfc
 from lms.core.views.forms import GrantForm, SchoolForm, UserForm
 from lms.core.views.pagination import paginate
+from lms.core.views.saving import save_with_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -77,11 +79,11 @@ def edit_user(user_id: int | None = None):
 
 def _grant_form() -> GrantForm:
     form = GrantForm(prefix="grant")
-    form.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in Role if r is not Role.official]
-    form.school_id.choices = [(0, "—")] + [(s.id, s.name_vi) for s in db.session.scalars(
-        select(School).order_by(School.name_vi))]
-    form.unit_id.choices = [(0, "—")] + [(u.id, f"{u.name_vi} ({u.code})") for u in db.session.scalars(
-        select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path))]
+    form.role.choices = options((r.value, ROLE_LABELS[r]) for r in Role if r is not Role.official)
+    form.school_id.choices = options([(0, "—")] + [(s.id, s.name_vi) for s in db.session.scalars(
+        select(School).order_by(School.name_vi))])
+    form.unit_id.choices = options([(0, "—")] + [(u.id, f"{u.name_vi} ({u.code})") for u in db.session.scalars(
+        select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path))])
     return form
 
 
@@ -138,23 +140,13 @@ def edit_school(school_id: int | None = None):
     if school is None:
         abort(404)
     form = SchoolForm(obj=school)
-    form.unit_id.choices = [(u.id, f"{u.name_vi} ({u.code})") for u in db.session.scalars(
-        select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path))]
+    form.unit_id.choices = options((u.id, f"{u.name_vi} ({u.code})") for u in db.session.scalars(
+        select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)))
     if form.validate_on_submit():
         form.populate_obj(school)
         for field in ("name_vi", "name_en", "place", "signer_title", "signer_name", "governing_body"):
             setattr(school, field, nfc(getattr(school, field) or ""))
-        if school.id is None:
-            db.session.add(school)
-        try:
-            db.session.flush()
-            audit.record("school.saved", "school", school.id)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Another school already has that code."), "error")
-        else:
-            flash(_("Saved."), "success")
+        if save_with_audit(school, "school.saved", "school", _("Another school already has that code.")):
             return redirect(url_for("admin.schools"))
     return render_template("core/admin/school.html", form=form, school=school)
 

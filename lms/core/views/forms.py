@@ -2,8 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from lms.core.forms import options
 
 
 class LoginForm(FlaskForm):
@@ -26,7 +28,7 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     login_code = StringField(_l("Employee code (log-in)"), validators=[Optional(), Length(max=40)])
-    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=options([("vi", "Tiếng Việt"), ("en", "English")]))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional()],
                              render_kw={"autocomplete": "new-password"})
@@ -67,3 +69,21 @@ class SchoolForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired()])
+
+
+class OfficialForm(FlaskForm):
+    employee_code = StringField(_l("Employee code"), validators=[DataRequired(), Length(max=40)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=options([("", "—"), ("Nam", "Nam"), ("Nữ", "Nữ")]),
+                         validators=[Optional()])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    unit_id = SelectField(_l("Unit"), choices=[], coerce=int, validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=[])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    rank = StringField(_l("Rank or title"), validators=[Optional(), Length(max=200)])
+    political_theory_level = SelectField(_l("Political-theory qualification"), choices=options([
+        ("", "—"), ("elementary", _l("Elementary")), ("intermediate", _l("Intermediate")), ("advanced", _l("Advanced"))]),
+        validators=[Optional()])
+    political_theory_school = StringField(_l("Awarded by (school)"), validators=[Optional(), Length(max=255)])
+    political_theory_year = IntegerField(_l("Year awarded"), validators=[Optional(), NumberRange(1950, 2100)])

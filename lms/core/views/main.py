@@ -28,6 +28,12 @@ def set_language():
     return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
 
 
+@bp.get("/ping")
+def ping():
+    """Liveness: the process answers (no database). Also the benchmarks' bare-endpoint ceiling."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
 @bp.get("/healthz")
 def healthz():
     try:

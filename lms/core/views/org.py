@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,16 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from lms.core import audit
 from lms.core.db import db
 from lms.core.errors import DomainError
-from lms.core.models import Official, Role, Unit, UnitLevel
+from lms.core.forms import options
+from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
 from lms.core.services import org, org_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
-from lms.core.views.forms import ImportForm, MergeForm, UnitForm
+from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, UnitForm
+from lms.core.vocab import KIND_LABELS
 from lms.core.views.pagination import paginate
+from lms.core.views.saving import save_with_audit
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
+POLITICAL_THEORY_LABELS = {"elementary": _l("Elementary"), "intermediate": _l("Intermediate"),
+                           "advanced": _l("Advanced")}
 LEVEL_LABELS = {"central": "Trung ương / Central", "province": "Tỉnh / Province", "commune": "Xã / Commune",
                 "district": "Huyện (trước 2025) / District (before 2025)"}
 
@@ -39,8 +45,8 @@ def units():
 
 def _unit_choices(exclude: Unit | None = None):
     statement = select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
-    return [(0, "—")] + [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name_vi} ({u.code})")
-                         for u in db.session.scalars(statement) if not exclude or u.id != exclude.id]
+    return options([(0, "—")] + [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name_vi} ({u.code})")
+                                 for u in db.session.scalars(statement) if not exclude or u.id != exclude.id])
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -51,7 +57,7 @@ def edit_unit(unit_id: int | None = None):
     if unit is None:
         abort(404)
     form = UnitForm(obj=unit)
-    form.level.choices = [(level.value, LEVEL_LABELS[level.value]) for level in UnitLevel]
+    form.level.choices = options((level.value, LEVEL_LABELS[level.value]) for level in UnitLevel)
     form.parent_id.choices = _unit_choices(unit if unit_id else None)
     if request.method == "GET":
         form.level.data = unit.level.value if unit.level else UnitLevel.commune.value
@@ -124,7 +130,30 @@ def official(official_id: int):
     person = db.session.get(Official, official_id)
     if person is None or not may_see_official(current_user, person):
         abort(404)
-    return render_template("core/org/official.html", official=person)
+    return render_template("core/org/official.html", official=person, pt_labels=POLITICAL_THEORY_LABELS)
+
+
+@bp.route("/officials/new", methods=["GET", "POST"])
+@bp.route("/officials/<int:official_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def edit_official(official_id: int | None = None):
+    person = db.session.get(Official, official_id) if official_id else Official()
+    if person is None:
+        abort(404)
+    form = OfficialForm(obj=person)
+    form.unit_id.choices = _unit_choices()[1:]
+    form.kind.choices = options((k.value, KIND_LABELS[k.value]) for k in OfficialKind)
+    if request.method == "GET" and person.kind:
+        form.kind.data = person.kind.value
+    if form.validate_on_submit():
+        form.populate_obj(person)
+        person.employee_code = person.employee_code.strip()
+        person.full_name = nfc(person.full_name)
+        person.kind = OfficialKind(form.kind.data)
+        person.email = (form.email.data or "").strip() or None
+        if save_with_audit(person, "official.saved", "official", _("Another official already has that employee code.")):
+            return redirect(url_for("org.official", official_id=person.id))
+    return render_template("core/org/official_edit.html", form=form, official=person)
 
 
 IMPORTERS = {"officials": org_import.import_officials, "units": org_import.import_units}

@@ -1,0 +1,110 @@
+"""Run every benchmark and regenerate the results table in bench/README.md.
+
+    .venv/bin/python bench/run.py            # the full province (100,000 officials; takes a while)
+    .venv/bin/python bench/run.py --smoke    # a tiny province, short runs: checks the harness works
+
+HTTP scenarios run against gunicorn on a scratch PostgreSQL database seeded by `lms bench seed`;
+the scripts bench/<area>_*.py (imports, issuing, rendering, report queries) run after them, each
+writing its figures to bench/results/.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import RESULTS, ROOT, save_result, scratch_postgres  # noqa: E402
+from bench.harness import Server  # noqa: E402
+from bench.scenarios import SCENARIOS, Settings  # noqa: E402
+
+README = ROOT / "bench" / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+# Scripts that measure one thing each (not HTTP load); smoke runs pass them a small size.
+SCRIPTS = {
+    "core_import_officials.py": ["--officials", "2000"],
+}
+
+
+def run_http(settings: Settings, officials: int, classes: int, credits: int) -> dict:
+    results = {}
+    with scratch_postgres() as url:
+        server = Server(url)
+        server.lms("db", "upgrade")
+        seeded = server.lms("bench", "seed", "--officials", str(officials), "--classes", str(classes),
+                            "--credits", str(credits))
+        print(seeded.stdout.strip(), flush=True)
+        server.start()
+        try:
+            for name, scenario in SCENARIOS.items():
+                print(f"-- {name}", flush=True)
+                figures = scenario(server, settings)
+                results[name] = figures
+                print(json.dumps(figures, ensure_ascii=False), flush=True)
+        finally:
+            server.stop()
+    ceiling = results.get("bare endpoint (/ping)", {}).get("rps")
+    for name, figures in results.items():
+        if ceiling and figures.get("rps"):
+            figures["ratio_to_bare"] = round(figures["rps"] / ceiling, 3)
+        save_result("http_" + name.split(" (")[0].replace(" ", "_").replace("'", ""), {"name": name, **figures})
+    return results
+
+
+def run_scripts(smoke: bool) -> None:
+    for script in sorted(SCRIPTS) + sorted(p.name for p in (ROOT / "bench").glob("*_*.py")
+                                           if p.name not in SCRIPTS and p.name not in ("__init__.py",)):
+        args = SCRIPTS.get(script, []) if smoke else []
+        if smoke and script not in SCRIPTS:
+            args = ["--smoke"]
+        print(f"-- {script} {' '.join(args)}", flush=True)
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"{script} failed")
+
+
+def write_table() -> None:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    rows = []
+    for path in sorted(RESULTS.glob("*.json")):
+        data = json.loads(path.read_text())
+        figures = {k: v for k, v in data.items() if k not in ("scenario", "when", "name", "error_samples")}
+        text = ", ".join(f"{k}={v}" for k, v in figures.items())
+        rows.append(f"| {data.get('name', data['scenario'])} | {data['when']} | {text} |")
+    table = "\n".join([START, f"Measured at commit {commit} on {time.strftime('%Y-%m-%d')} (2 cores, PostgreSQL 15).", "",
+                       "| scenario | when | figures |", "|---|---|---|", *rows, END])
+    text = README.read_text(encoding="utf-8")
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    README.write_text(before + table + after, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny data and short runs (CI: correctness only)")
+    parser.add_argument("--only-http", action="store_true")
+    parser.add_argument("--officials", type=int, default=100_000)
+    parser.add_argument("--classes", type=int, default=1_000)
+    parser.add_argument("--credits", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if args.smoke:
+        os.environ["LMS_BENCH_SMOKE"] = "1"
+        settings = Settings(seconds=2, connections=4, users=4, smoke=True)
+        results = run_http(settings, officials=300, classes=5, credits=2000)
+        errors = {name: f["errors"] for name, f in results.items() if f.get("errors")}
+        if errors:
+            raise SystemExit(f"errors under load: {errors}")
+    else:
+        run_http(Settings(), args.officials, args.classes, args.credits)
+    if not args.only_http:
+        run_scripts(args.smoke)
+    if not args.smoke:
+        write_table()
+
+
+if __name__ == "__main__":
+    main()

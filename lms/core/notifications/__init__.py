@@ -1,0 +1,20 @@
+"""In-app notifications and e-mail.
+
+`notify(user_id, template, params, *, link=None, mandatory=False, dedupe_key, email=True)` is the one
+call plugins make: see `lms.core.notifications.services.notify`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from lms.core.notifications.models import Notification
+from lms.core.notifications.services import notify
+
+__all__ = ["Notification", "init_app", "notify"]
+
+
+def init_app(app: Flask) -> None:
+    """Called by the app factory: configuration defaults (models join the metadata on import)."""
+    from lms.core.notifications import config
+    for key, value in config.DEFAULTS.items():
+        app.config.setdefault(key, value)

@@ -1,0 +1,175 @@
+"""The ledger: add and withdraw training credits, keeping the totals exact in the same transaction.
+
+Every change goes through `add_credit` and `withdraw_credit`. Both are idempotent and safe against a
+concurrent replay: the credit is inserted with ON CONFLICT DO NOTHING on (source, source_id), and only
+the transaction that really inserted (or withdrew) it touches the totals, with an atomic upsert.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.core import audit
+from lms.core.db import db, utcnow
+from lms.core.models import Official
+from lms.core.records.models import CreditSource, OfficialAreaTotal, TrainingCredit, UnitAreaTotal
+
+
+def dialect_insert(model):
+    """INSERT with ON CONFLICT support for the running database (PostgreSQL or SQLite)."""
+    name = db.session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)
+
+
+@dataclass(frozen=True)
+class CreditFacts:
+    """What a credit records; `unit_id` defaults to the official's unit now."""
+
+    official_id: int
+    source: CreditSource
+    source_id: str
+    title_vi: str
+    content_area: str
+    periods: float
+    earned_on: date
+    title_en: str = ""
+    topics: tuple[str, ...] = ()
+    school_id: int | None = None
+    provider: str = ""
+    certificate_id: int | None = None
+    verification_code: str | None = None
+    class_id: int | None = None
+    evidence_file_id: int | None = None
+    recorded_by: int | None = None
+    recorded_by_school_id: int | None = None
+    note: str = ""
+    unit_id: int | None = None
+
+
+def add_credit(facts: CreditFacts, *, audit_actor: int | None = None) -> int | None:
+    """Add a credit; returns its id, or None when (source, source_id) is already in the ledger."""
+    unit_id = facts.unit_id
+    if unit_id is None:
+        unit_id = db.session.scalar(select(Official.unit_id).where(Official.id == facts.official_id))
+        if unit_id is None:
+            raise LookupError(f"official {facts.official_id} does not exist")
+    periods = round(float(facts.periods), 2)
+    values = dict(
+        official_id=facts.official_id, source=facts.source, source_id=facts.source_id,
+        title_vi=facts.title_vi[:300], title_en=(facts.title_en or "")[:300], content_area=facts.content_area,
+        topics=list(facts.topics), periods=periods, earned_on=facts.earned_on, year=facts.earned_on.year,
+        unit_id=unit_id, school_id=facts.school_id, provider=(facts.provider or "")[:255],
+        certificate_id=facts.certificate_id, verification_code=facts.verification_code, class_id=facts.class_id,
+        evidence_file_id=facts.evidence_file_id, recorded_by=facts.recorded_by,
+        recorded_by_school_id=facts.recorded_by_school_id, note=facts.note or "", created_at=utcnow(),
+        withdrawn_reason="",
+    )
+    statement = (dialect_insert(TrainingCredit).values(**values)
+                 .on_conflict_do_nothing(index_elements=["source", "source_id"]).returning(TrainingCredit.id))
+    credit_id = db.session.execute(statement).scalar()
+    if credit_id is None:
+        return None
+    _apply(facts.official_id, unit_id, facts.earned_on.year, facts.content_area, facts.source, periods, +1)
+    audit.record("credit.added", "official", facts.official_id, actor_id=audit_actor or facts.recorded_by,
+                 data={"credit_id": credit_id, "source": facts.source.value, "source_id": facts.source_id,
+                       "periods": periods, "content_area": facts.content_area})
+    return credit_id
+
+
+def withdraw_credit(source: CreditSource, source_id: str, *, reason: str = "",
+                    actor_id: int | None = None) -> int | None:
+    """Withdraw a credit (it stays in the ledger, marked); returns its id, or None if none counted."""
+    statement = (update(TrainingCredit)
+                 .where(TrainingCredit.source == source, TrainingCredit.source_id == source_id,
+                        TrainingCredit.withdrawn_at.is_(None))
+                 .values(withdrawn_at=utcnow(), withdrawn_reason=reason[:255])
+                 .returning(TrainingCredit.id, TrainingCredit.official_id, TrainingCredit.unit_id,
+                            TrainingCredit.year, TrainingCredit.content_area, TrainingCredit.periods)
+                 .execution_options(synchronize_session=False))
+    row = db.session.execute(statement).first()
+    if row is None:
+        return None
+    _apply(row.official_id, row.unit_id, row.year, row.content_area, source, float(row.periods), -1)
+    audit.record("credit.withdrawn", "official", row.official_id, reason=reason, actor_id=actor_id,
+                 data={"credit_id": row.id, "source": source.value, "source_id": source_id})
+    # ORM objects already loaded in this session must not show the credit as counting.
+    for obj in db.session.identity_map.values():
+        if isinstance(obj, TrainingCredit) and obj.id == row.id:
+            db.session.expire(obj)
+    return row.id
+
+
+def _apply(official_id: int, unit_id: int, year: int, area: str, source: CreditSource, periods: float,
+           sign: int) -> None:
+    """Add (sign +1) or remove (sign -1) one credit's periods from both totals tables, atomically."""
+    delta_periods, delta_count = sign * periods, sign
+    for model, keys, index in (
+        (OfficialAreaTotal, dict(year=year, official_id=official_id, content_area=area),
+         ["year", "official_id", "content_area"]),
+        (UnitAreaTotal, dict(year=year, unit_id=unit_id, content_area=area, source=source),
+         ["year", "unit_id", "content_area", "source"]),
+    ):
+        statement = dialect_insert(model).values(**keys, periods=delta_periods, credits=delta_count)
+        statement = statement.on_conflict_do_update(
+            index_elements=index,
+            set_={"periods": model.periods + statement.excluded.periods,
+                  "credits": model.credits + statement.excluded.credits})
+        db.session.execute(statement)
+        if sign < 0:
+            conditions = [getattr(model, k) == v for k, v in keys.items()]
+            db.session.execute(delete(model).where(*conditions, model.credits <= 0)
+                               .execution_options(synchronize_session=False))
+
+
+# --- recount -------------------------------------------------------------------------------------
+
+def _official_recount():
+    c = TrainingCredit
+    return (select(c.year, c.official_id, c.content_area, func.round(func.sum(c.periods), 2).label("periods"),
+                   func.count().label("credits"))
+            .where(c.withdrawn_at.is_(None)).group_by(c.year, c.official_id, c.content_area))
+
+
+def _unit_recount():
+    c = TrainingCredit
+    return (select(c.year, c.unit_id, c.content_area, c.source, func.round(func.sum(c.periods), 2).label("periods"),
+                   func.count().label("credits"))
+            .where(c.withdrawn_at.is_(None)).group_by(c.year, c.unit_id, c.content_area, c.source))
+
+
+def total_differences(limit: int = 100) -> list[dict]:
+    """Rows where a kept total differs from a recount of the ledger (empty when all is exact)."""
+    differences: list[dict] = []
+    for table, recount, keys in (
+        (OfficialAreaTotal, _official_recount(), ("year", "official_id", "content_area")),
+        (UnitAreaTotal, _unit_recount(), ("year", "unit_id", "content_area", "source")),
+    ):
+        kept = select(*[getattr(table, k) for k in keys], func.round(table.periods, 2).label("periods"),
+                      table.credits)
+        for label, left, right in (("missing or wrong", recount, kept), ("extra or wrong", kept, recount)):
+            rows = db.session.execute(left.except_(right).limit(limit)).all()
+            for row in rows:
+                differences.append({"table": table.__tablename__, "kind": label,
+                                    **{k: (v.value if hasattr(v, "value") else v) for k, v in row._mapping.items()}})
+    return differences
+
+
+def rebuild_totals() -> None:
+    """Recompute both totals tables from the ledger (set-based): for repairs and bulk loads."""
+    db.session.execute(delete(OfficialAreaTotal))
+    db.session.execute(delete(UnitAreaTotal))
+    recount = _official_recount().subquery()
+    db.session.execute(insert(OfficialAreaTotal).from_select(
+        ["year", "official_id", "content_area", "periods", "credits"],
+        select(recount.c.year, recount.c.official_id, recount.c.content_area, recount.c.periods, recount.c.credits)))
+    recount = _unit_recount().subquery()
+    db.session.execute(insert(UnitAreaTotal).from_select(
+        ["year", "unit_id", "content_area", "source", "periods", "credits"],
+        select(recount.c.year, recount.c.unit_id, recount.c.content_area, recount.c.source, recount.c.periods,
+               recount.c.credits)))
+    db.session.flush()
+
+

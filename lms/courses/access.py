@@ -1,0 +1,89 @@
+"""Who may do what with courses and classes (on top of lms.core.permissions)."""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select, true
+
+from lms.core.db import db
+from lms.core.models import Role
+from lms.core.permissions import may_run_school, school_ids
+from lms.courses.models import ClassLecturer, Course, CourseClass, CourseLecturer
+
+
+def lecturer_school_ids(user) -> set[int]:
+    return school_ids(user, Role.lecturer)
+
+
+def is_author(user) -> bool:
+    """Sees the authoring pages: a lecturer grant, or assigned to some course, or admin."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_admin or user.has_role(Role.lecturer):
+        return True
+    return bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user.id))))
+
+
+def may_edit_course(user, course: Course) -> bool:
+    """Admin; a lecturer of the course's school; or a lecturer assigned to the course."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if course.school_id is not None and course.school_id in lecturer_school_ids(user):
+        return True
+    if course.id is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(CourseLecturer.course_id == course.id,
+                                                        CourseLecturer.user_id == user.id))))
+
+
+def may_create_course(user, school_id: int | None) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_admin or (school_id is not None and school_id in lecturer_school_ids(user))
+
+
+def editable_courses_condition(user):
+    """A SQL condition on Course: the courses this user may edit."""
+    if user.is_admin:
+        return true()
+    assigned = select(CourseLecturer.course_id).where(CourseLecturer.user_id == user.id)
+    schools = lecturer_school_ids(user)
+    conditions = [Course.id.in_(assigned)]
+    if schools:
+        conditions.append(Course.school_id.in_(schools))
+    return or_(*conditions)
+
+
+def may_run_class(user, course_class: CourseClass) -> bool:
+    """Open, fill and change a class: the school admin of its school (or admin)."""
+    return may_run_school(user, course_class.school_id)
+
+
+def teaches(user, course_class: CourseClass) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return bool(db.session.scalar(select(exists().where(ClassLecturer.class_id == course_class.id,
+                                                        ClassLecturer.user_id == user.id))))
+
+
+def may_teach_class(user, course_class: CourseClass) -> bool:
+    """Take attendance and see the class report: its lecturers and those who run the class."""
+    return may_run_class(user, course_class) or teaches(user, course_class)
+
+
+def visible_classes_condition(user):
+    """A SQL condition on CourseClass: classes this user runs or teaches."""
+    if user.is_admin:
+        return true()
+    taught = select(ClassLecturer.class_id).where(ClassLecturer.user_id == user.id)
+    conditions = [CourseClass.id.in_(taught)]
+    schools = school_ids(user, Role.school_admin)
+    if schools:
+        conditions.append(CourseClass.school_id.in_(schools))
+    return or_(*conditions)
+
+
+def sees_classes(user) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_admin or user.has_role(Role.school_admin) or user.has_role(Role.lecturer)

@@ -1,0 +1,5 @@
+"""Demo content of the courses plugin."""
+
+
+def seed() -> None:
+    return None

@@ -1,0 +1,69 @@
+"""What the plugin's pages share: loading a course, its outline, and the facts handed to activity types."""
+from __future__ import annotations
+
+from flask import abort, send_file
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from lms.core import storage
+from lms.core.activities import ActivityInfo
+from lms.core.db import db
+from lms.core.i18n import pick
+from lms.core.models import StoredFile
+from lms.courses.access import may_edit_course
+from lms.courses.models import Activity, Course, CourseStatus, Enrolment, EnrolmentStatus, Section
+from lms.courses.services.enrolment import find_enrolment
+
+
+def course_or_404(key: str) -> Course:
+    course = db.session.scalar(select(Course).options(joinedload(Course.school)).where(Course.key == key))
+    if course is None:
+        abort(404)
+    return course
+
+
+def outline(course: Course) -> list[Section]:
+    """Sections with their activities, in order: two queries whatever their number."""
+    return list(db.session.scalars(select(Section).options(selectinload(Section.activities))
+                                   .where(Section.course_id == course.id).order_by(Section.position)))
+
+
+def activity_or_404(course: Course, key: str) -> Activity:
+    activity = db.session.scalar(select(Activity).where(Activity.course_id == course.id, Activity.key == key))
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def info(activity: Activity, course: Course) -> ActivityInfo:
+    return ActivityInfo(id=activity.id, course_id=course.id, course_key=course.key, school_id=course.school_id,
+                        key=activity.key, type=activity.type, ref=activity.ref, title=pick(activity, "title"),
+                        settings=dict(activity.settings or {}))
+
+
+def learner_access(course: Course) -> tuple[Enrolment | None, bool]:
+    """(active enrolment, may edit) for the current user; 404 when they may see neither."""
+    enrolment = find_enrolment(current_user.id, course.id)
+    if enrolment is not None and enrolment.status is not EnrolmentStatus.active:
+        enrolment = None
+    editor = may_edit_course(current_user, course)
+    if enrolment is None and not editor:
+        abort(404 if course.status is CourseStatus.draft else 403)
+    return enrolment, editor
+
+
+def visible_to(course: Course, enrolment: Enrolment | None, editor: bool) -> bool:
+    if editor:
+        return True
+    if course.status is CourseStatus.draft:
+        return False
+    return course.status is CourseStatus.published or enrolment is not None
+
+
+def send_stored(file_id: int, *, inline: bool, download_name: str | None = None):
+    stored = db.session.get(StoredFile, file_id) or abort(404)
+    response = send_file(storage.path_for(stored.sha256), mimetype=stored.content_type, conditional=True,
+                         as_attachment=not inline, download_name=download_name or stored.filename, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,110 @@
+"""Log-in by employee code or e-mail, throttling, CSRF, password change and session cookies."""
+from __future__ import annotations
+
+from lms.core.db import db
+from lms.core.models import LoginAttempt
+
+
+def test_login_with_email_or_employee_code(client, make_user, make_official):
+    person = make_official("Trần Thị Bích")
+    make_user(official=person)
+    by_email = make_user("giang.vien@example.vn")
+    db.session.commit()
+    response = client.post("/login", data={"identifier": person.employee_code.lower(), "password": "correct horse"})
+    assert response.status_code == 302
+    client.post("/logout")
+    response = client.post("/login", data={"identifier": "GIANG.VIEN@example.vn", "password": "correct horse"})
+    assert response.status_code == 302
+    assert by_email.last_login_at is not None or db.session.get(type(by_email), by_email.id).last_login_at
+
+
+def test_wrong_password_and_unknown_account_get_the_same_message(client, make_user):
+    make_user("a@example.vn")
+    db.session.commit()
+    wrong_password = client.post("/login", data={"identifier": "a@example.vn", "password": "nope"})
+    unknown = client.post("/login", data={"identifier": "nobody@example.vn", "password": "nope"})
+    assert wrong_password.status_code == unknown.status_code == 401
+    message = "Thông tin đăng nhập hoặc mật khẩu không đúng.".encode()
+    assert message in wrong_password.data and message in unknown.data
+
+
+def test_throttled_per_account_then_per_address(app, client, make_user):
+    make_user("target@example.vn")
+    db.session.commit()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        client.post("/login", data={"identifier": "target@example.vn", "password": "bad"})
+    blocked = client.post("/login", data={"identifier": "target@example.vn", "password": "correct horse"})
+    assert blocked.status_code == 401 and "Quá nhiều lần".encode() in blocked.data
+    # another account from another address is not affected
+    other = app.test_client()
+    make_user("other@example.vn")
+    db.session.commit()
+    ok = other.post("/login", data={"identifier": "other@example.vn", "password": "correct horse"},
+                    environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert ok.status_code == 302
+
+
+def test_throttled_per_address(app, client):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    for n in range(3):
+        client.post("/login", data={"identifier": f"guess{n}@example.vn", "password": "x"})
+    assert db.session.query(LoginAttempt).count() == 3
+    blocked = client.post("/login", data={"identifier": "guess9@example.vn", "password": "x"})
+    assert "Quá nhiều lần".encode() in blocked.data
+
+
+def test_csrf_is_enforced_on_forms(app_factory, make_user):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_user("csrf@example.vn")
+        db.session.commit()
+    client = app.test_client()
+    response = client.post("/login", data={"identifier": "csrf@example.vn", "password": "correct horse"})
+    assert response.status_code == 400
+    assert "Biểu mẫu đã hết hạn".encode() in response.data
+
+
+def test_change_password_ends_other_sessions(app, login, make_user):
+    user = make_user("me@example.vn")
+    first = login(user)
+    second = app.test_client()
+    second.post("/login", data={"identifier": "me@example.vn", "password": "correct horse"})
+    assert second.get("/account/password").status_code == 200
+    response = first.post("/account/password", data={"current": "correct horse", "new": "new-secret-1",
+                                                     "confirm": "new-secret-1"})
+    assert response.status_code == 302
+    assert first.get("/account/password").status_code == 200  # this session was renewed
+    assert second.get("/account/password").status_code == 302  # the other one is logged out
+
+
+def test_change_password_checks_the_current_one(login, make_user):
+    client = login(make_user("me2@example.vn"))
+    response = client.post("/account/password", data={"current": "wrong", "new": "new-secret-1",
+                                                       "confirm": "new-secret-1"})
+    assert "Mật khẩu hiện tại không đúng".encode() in response.data
+
+
+def test_passwords_are_hashed_with_a_memory_hard_kdf(make_user):
+    user = make_user("kdf@example.vn")
+    assert user.password_hash.startswith("scrypt:")
+    assert "correct horse" not in user.password_hash
+
+
+def test_session_cookie_is_secure_in_production_config(app_factory):
+    app = app_factory(TESTING=False, SESSION_COOKIE_SECURE=True)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_login_does_not_redirect_off_site(client, make_user):
+    make_user("nav@example.vn")
+    db.session.commit()
+    response = client.post("/login?next=https://evil.example/", data={"identifier": "nav@example.vn",
+                                                                       "password": "correct horse"})
+    assert response.location == "/"
+
+
+def test_inactive_account_cannot_log_in(client, make_user):
+    make_user("gone@example.vn", active=False)
+    db.session.commit()
+    assert client.post("/login", data={"identifier": "gone@example.vn", "password": "correct horse"}).status_code == 401

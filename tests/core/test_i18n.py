@@ -1,0 +1,66 @@
+"""Every user-facing string of every package is translated into Vietnamese (the default language)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
+
+
+def packages():
+    """(catalogue folder, source folders) for the core, each core sub-package with a catalogue, each plugin."""
+    found = []
+    for translations in sorted((ROOT / "lms").glob("**/translations")):
+        package = translations.parent
+        relative = package.relative_to(ROOT / "lms")
+        if str(relative) == "core":
+            sources = [package, ROOT / "templates" / "core"]
+        elif relative.parts[0] == "core":
+            sources = [package, ROOT / "templates" / "core" / relative.parts[1]]
+        else:
+            sources = [package, ROOT / "templates" / relative.parts[0]]
+        found.append((translations, sources))
+    return found
+
+
+def own_sub_packages(package: Path) -> set[Path]:
+    """Core sub-packages with their own catalogue, and their template folders: not the core's to translate."""
+    subs = {t.parent for t in package.glob("*/translations")}
+    return subs | {ROOT / "templates" / "core" / sub.name for sub in subs}
+
+
+def extracted(sources: list[Path], skip: set[Path]) -> set[str]:
+    ids = set()
+    for source in sources:
+        if not source.exists():
+            continue
+        for filename, _lineno, message, _comments, _context in extract_from_dir(
+                str(source), METHODS, keywords=KEYWORDS, options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
+            path = source / filename
+            if any(parent in path.parents for parent in skip) or "migrations" in path.parts:
+                continue
+            ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+@pytest.mark.parametrize("translations,sources", packages(), ids=lambda v: str(v) if isinstance(v, Path) else "")
+def test_every_string_has_a_vietnamese_translation(translations, sources):
+    po_path = translations / "vi" / "LC_MESSAGES" / "messages.po"
+    assert po_path.exists(), f"{po_path} is missing"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    skip = own_sub_packages(sources[0]) if sources[0].name == "core" else set()
+    wanted = extracted(sources, skip)
+    missing = sorted(i for i in wanted if i not in translated or not translated[i].string
+                     or "fuzzy" in translated[i].flags)
+    assert missing == [], f"untranslated in {po_path}: {missing[:20]}"
+
+
+def test_the_core_catalogue_exists():
+    assert any(t.parent.name == "core" for t, _ in packages())
