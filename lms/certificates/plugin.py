@@ -31,14 +31,21 @@ class CertificatesPlugin(Plugin):
         return group
 
     def jobs(self) -> list[JobSpec]:
-        from lms.certificates.jobs import daily_job
+        from lms.certificates.jobs import daily_job, reminder_job
         return [JobSpec("certificates.daily", daily_job, trigger="cron",
                         trigger_args={"hour": 0, "minute": 20, "timezone": "Asia/Ho_Chi_Minh"},
-                        description="Expire certificates on their date, open renewal windows.")]
+                        description="Expire certificates on their date, open renewal windows."),
+                JobSpec("certificates.reminders", reminder_job, trigger="cron",
+                        trigger_args={"hour": 7, "minute": 30, "timezone": "Asia/Ho_Chi_Minh"},
+                        description="Remind holders and their unit managers 30 and 7 days before expiry.")]
 
     def setup(self, app) -> None:
         from lms.certificates.views import public_bp
         app.register_blueprint(public_bp)
+
+    def seed_demo(self) -> None:
+        from lms.certificates.demo import seed
+        seed()
 
     def connect_signals(self) -> None:
         from lms.certificates.handlers import on_course_completed

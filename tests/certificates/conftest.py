@@ -14,6 +14,25 @@ from tests.certificates.fakes import FakeCatalog
 _ids = itertools.count(100)
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """Pages in English while these tests run (the platform's default is Vietnamese; one test checks it)."""
+    client.post("/lang", data={"lang": "en"})
+    return client
+
+
+def english(message) -> str:
+    """A lazy message (a DomainError, a Reason) as English text."""
+    from flask import current_app
+    from flask_babel import refresh
+    with current_app.test_request_context("/?lang=en"):
+        refresh()  # Flask-Babel caches the locale per app context, which the test shares
+        try:
+            return str(message)
+        finally:
+            refresh()
+
+
 @pytest.fixture
 def fake_catalog(app):
     catalog = FakeCatalog()

@@ -15,6 +15,7 @@ from lms.certificates.pdf import render
 from lms.certificates.services import lifecycle
 from lms.certificates.services.eligibility import class_eligibility
 from tests.certificates.test_pdf import text_of
+from tests.certificates.conftest import english
 
 DAY = date(2025, 5, 6)
 
@@ -69,8 +70,9 @@ def test_revoking_twice_does_it_once(issue_class, recorded_events):
                                                    ("because", "x", "legal grounds")])
 def test_revoking_needs_a_legal_ground_and_a_note(issue_class, ground, note, message):
     _, (cert,) = issue_class(names=("Đặng Quốc Bảo",))
-    with pytest.raises(DomainError, match=message):
+    with pytest.raises(DomainError) as raised:
         lifecycle.revoke(cert, ground=ground, note=note, actor_id=None)
+    assert message in english(raised.value)
     assert cert.status is Status.valid
 
 
@@ -132,8 +134,9 @@ def test_a_correction_must_change_something(issue_class):
     same = lifecycle.Correction(holder_name=cert.holder_name, holder_birth_date=cert.holder_birth_date,
                                 course_title_vi=cert.course_title_vi, course_title_en=cert.course_title_en,
                                 periods=cert.periods, starts_on=cert.starts_on, ends_on=cert.ends_on, content_area="")
-    with pytest.raises(DomainError, match="Nothing was changed"):
+    with pytest.raises(DomainError) as raised:
         lifecycle.correct(cert, same, reason="x", actor_id=None)
+    assert "Nothing was changed" in english(raised.value)
 
 
 def test_who_may_act_follows_mergers(issue_class, school, make_school, admin_of, make_user):

@@ -154,3 +154,12 @@ def test_cli_verifies_the_json_twin(issue_class, runner, tmp_path, client):
     result = runner.invoke(args=["certificates", "verify", str(twin), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.output)["ok"] is False
+
+
+def test_the_verify_page_speaks_vietnamese_by_default(issue_class, client):
+    cert = issue_one(issue_class)
+    client.post("/lang", data={"lang": "vi"})
+    page = client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
+    assert "Chứng chỉ này còn hiệu lực." in page and "Số vào sổ" in page and "Ngày sinh" in page
+    response = client.get("/verify/ABCDEFGHJKLMNPQRSTUV")
+    assert "Không có chứng chỉ nào mang mã này." in response.get_data(as_text=True)

@@ -209,3 +209,14 @@ def test_csrf_is_on_for_revoking(app_factory, issue_class, school_admin):
     client.post("/login", data={"identifier": school_admin.email, "password": "correct horse", "csrf_token": token})
     response = client.post(f"/certificates/{cert.id}/revoke", data={"ground": "fraud", "note": "x"})
     assert response.status_code == 400
+
+
+def test_the_demo_seeds_a_template_per_school_and_rules_once(app, school, fake_catalog):
+    from lms.certificates import demo
+    course = fake_catalog.add_course(31, school_id=school.id)
+    demo.seed()
+    demo.seed()
+    templates = list(db.session.scalars(select(CertificateTemplate)))
+    assert [t.school_id for t in templates] == [school.id]
+    rules = list(db.session.scalars(select(CertificateRule)))
+    assert [(r.scope, r.template_id) for r in rules] == [(f"course:{course.key}", templates[0].id)]

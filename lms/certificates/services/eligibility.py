@@ -130,8 +130,11 @@ def load_heads(official_ids, course_key: str) -> dict[int, list[Head]]:
 def cycle_state(heads: list[Head], candidate: Candidate, window_days: int, today: date):
     """(current certificate or None, the cycle to issue or None, the certificate a new cycle renews)."""
     if candidate.enrolment_id is not None:
+        # A replayed event: the same enrolment, completed no later than the certificate it gave. (Courses
+        # keeps one enrolment per person and course, so a renewal completes the same one again, later.)
         for head in heads:
-            if head.enrolment_id == candidate.enrolment_id and head.status is not Status.superseded:
+            if (head.enrolment_id == candidate.enrolment_id and head.status is not Status.superseded
+                    and not _later(candidate.completed_at, head.completed_at)):
                 return head, None, None
     if not heads:
         return None, 1, None
@@ -145,6 +148,10 @@ def cycle_state(heads: list[Head], candidate: Candidate, window_days: int, today
     if renewable and fresh:
         return current, last_cycle + 1, current
     return current, None, None
+
+
+def _later(moment: datetime | None, than: datetime | None) -> bool:
+    return moment is not None and than is not None and moment > than
 
 
 def judge(candidate: Candidate, holder: Holder | None, rule: CertificateRule, heads: list[Head],

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, update
 
 from lms.core import events
 from lms.core.db import db, utcnow
-from lms.core.models import AuditEntry
+from lms.core.models import AuditEntry, Grant, Official, Role, Unit, User
 from lms.certificates.models import Certificate, CertificateRule, Status, Variant
 
 DEFAULT_WINDOW_DAYS = 60
@@ -78,3 +78,62 @@ def renewed(cert: Certificate) -> bool:
     return db.session.scalar(select(Certificate.id).where(
         Certificate.official_id == cert.official_id, Certificate.course_key == cert.course_key,
         Certificate.cycle > cert.cycle, Certificate.status.in_([Status.valid, Status.expired])).limit(1)) is not None
+
+
+def reminder_windows(days: list[int], today: date) -> list[tuple[int, date, date]]:
+    """(threshold, first expiry date, last expiry date): 30 covers 8..30 days ahead, 7 covers 1..7."""
+    ordered = sorted({d for d in days if d > 0}, reverse=True)
+    windows = []
+    for i, threshold in enumerate(ordered):
+        smaller = ordered[i + 1] if i + 1 < len(ordered) else 0
+        windows.append((threshold, today + timedelta(days=smaller + 1), today + timedelta(days=threshold)))
+    return windows
+
+
+def unit_managers(official_ids: set[int]) -> dict[int, list[int]]:
+    """Per official, the accounts managing the nearest unit above (or at) theirs that has a manager."""
+    if not official_ids:
+        return {}
+    paths = dict(db.session.execute(select(Official.id, Unit.path).join(Unit, Official.unit_id == Unit.id)
+                                    .where(Official.id.in_(official_ids))).all())
+    unit_ids = {int(part) for path in paths.values() for part in path.strip("/").split("/") if part}
+    managers: dict[int, list[int]] = {}
+    for user_id, unit_id in db.session.execute(select(Grant.user_id, Grant.unit_id).join(User, User.id == Grant.user_id)
+                                               .where(Grant.role == Role.unit_manager, Grant.unit_id.in_(unit_ids or {0}),
+                                                      User.active.is_(True))):
+        managers.setdefault(unit_id, []).append(user_id)
+    found = {}
+    for official_id, path in paths.items():
+        chain = [int(part) for part in reversed(path.strip("/").split("/")) if part]
+        found[official_id] = next((sorted(managers[u]) for u in chain if u in managers), [])
+    return found
+
+
+def send_reminders(today: date, days: list[int]) -> int:
+    """Remind holders, and their unit managers, that a certificate expires soon (once per threshold)."""
+    from lms.core.notifications import notify  # built in parallel; imported when the job runs
+
+    sent = 0
+    for threshold, first, last in reminder_windows(days, today):
+        due = list(db.session.scalars(select(Certificate).where(
+            Certificate.status == Status.valid, Certificate.variant != Variant.copy,
+            Certificate.expires_on.between(first, last)).order_by(Certificate.expires_on, Certificate.id)))
+        due = [c for c in due if not renewed(c)]
+        holders = dict(db.session.execute(select(User.official_id, User.id).where(
+            User.official_id.in_({c.official_id for c in due} or {0}), User.active.is_(True))).all())
+        managers = unit_managers({c.official_id for c in due})
+        for cert in due:
+            params = {"holder_name": cert.holder_name, "course_title": cert.course_title_vi,
+                      "register_number": cert.register_number, "expires_on": cert.expires_on.strftime("%d/%m/%Y"),
+                      "days_left": (cert.expires_on - today).days, "school_name": cert.school_name_vi}
+            link = f"/certificates/{cert.id}"
+            holder = cert.user_id or holders.get(cert.official_id)
+            if holder is not None and notify(holder, "certificates/expiry_reminder", params, link=link,
+                                             dedupe_key=f"certificates:expiry:{cert.id}:{threshold}"):
+                sent += 1
+            for manager in managers.get(cert.official_id, []):
+                if manager != holder and notify(
+                        manager, "certificates/expiry_reminder_manager", params, link=link,
+                        dedupe_key=f"certificates:expiry:{cert.id}:{threshold}:manager:{manager}"):
+                    sent += 1
+    return sent
