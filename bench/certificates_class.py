@@ -3,9 +3,11 @@
 Targets: issuing the class under 30 s; rendering at 150 PDF pages per second or more on this 2-core
 machine; the class ZIP streams with peak memory under 300 MB. Each step runs in its own process:
 
-1. issue: the real command, `lms certificates issue-class CLASS --json`, on a class whose 16,006
-   learners completed the course (the courses plugin's own tables, filled set-based), with the core's
-   training record receiving every `certificate_issued`;
+1. issue: the class whose 16,006 learners completed the course (the courses plugin's own tables,
+   filled set-based), first with the certificates plugin alone (the training record's receiver
+   disconnected: this plugin's share), then a second such class through the real command,
+   `lms certificates issue-class CLASS --json`, with the core's training record receiving every
+   `certificate_issued` (the whole chain);
 2. render: the PDFs of the first certificates, rendered in memory (pages per second, wall and CPU),
    by one process and by two;
 3. zip: the whole class as one ZIP through the streaming writer, the cache cold (every PDF rendered
@@ -38,8 +40,9 @@ def _app():
     return create_app()
 
 
-def seed(officials: int) -> int:
-    """One school, one course, one class with `officials` learners who completed it; returns the class id."""
+def seed(officials: int) -> list[int]:
+    """One school, two courses each with one class of `officials` learners who completed it; returns the
+    classes' ids (one is issued with the training record listening, the other without)."""
     from sqlalchemy import insert, select
 
     from lms.core.db import db
@@ -77,34 +80,37 @@ def seed(officials: int) -> int:
         for start in range(0, len(users), 5000):
             db.session.execute(insert(User), users[start:start + 5000])
         user_ids = list(db.session.scalars(select(User.id).where(User.official_id.is_not(None)).order_by(User.id)))
-        course = Course(key="boi-duong-qlnn", title_vi="Bồi dưỡng kiến thức quản lý nhà nước ngạch chuyên viên",
-                        title_en="State management for specialists", content_area="state_management",
-                        topics=["public_administration"], periods=40, status=CourseStatus.published, school_id=school.id,
-                        sources=[])
-        db.session.add(course)
-        db.session.flush()
-        klass = CourseClass(course_id=course.id, code="QLNN-2025-K1", title_vi="Lớp bồi dưỡng QLNN khóa 1",
-                            school_id=school.id, mode=ClassMode.blended, starts_on=date(2025, 3, 3),
-                            ends_on=date(2025, 3, 28))
-        db.session.add(klass)
-        db.session.flush()
-        done = datetime(2025, 3, 28, 9, tzinfo=timezone.utc)
-        enrolments = [dict(course_id=course.id, user_id=u, class_id=klass.id, source="class",
-                           status=EnrolmentStatus.active, course_version=1, enrolled_at=done, progress=1.0,
-                           final_score=0.8, attendance_rate=1.0, completed_at=done, completed_version=1)
-                      for u in user_ids]
-        for start in range(0, len(enrolments), 5000):
-            db.session.execute(insert(Enrolment), enrolments[start:start + 5000])
         template = CertificateTemplate(school_id=school.id, name="Giấy chứng nhận", kind=CertificateKind.completion,
                                        title="GIẤY CHỨNG NHẬN", subtitle="HOÀN THÀNH KHÓA BỒI DƯỠNG",
                                        body="Đã hoàn thành khóa bồi dưỡng")
         db.session.add(template)
         db.session.flush()
-        db.session.add(CertificateRule(scope=f"class:{klass.id}", school_id=school.id, template_id=template.id,
-                                       course_key=course.key, course_id=course.id, class_id=klass.id,
-                                       min_final_score=0.5, min_attendance=1.0))
+        done = datetime(2025, 3, 28, 9, tzinfo=timezone.utc)
+        class_ids = []
+        for key, title in (("boi-duong-qlnn", "Bồi dưỡng kiến thức quản lý nhà nước ngạch chuyên viên"),
+                           ("chuyen-doi-so", "Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ, công chức")):
+            course = Course(key=key, title_vi=title, title_en="", content_area="state_management",
+                            topics=["public_administration"], periods=40, status=CourseStatus.published,
+                            school_id=school.id, sources=[])
+            db.session.add(course)
+            db.session.flush()
+            klass = CourseClass(course_id=course.id, code=f"{key.upper()}-K1", title_vi=f"Lớp {title}",
+                                school_id=school.id, mode=ClassMode.blended, starts_on=date(2025, 3, 3),
+                                ends_on=date(2025, 3, 28))
+            db.session.add(klass)
+            db.session.flush()
+            enrolments = [dict(course_id=course.id, user_id=u, class_id=klass.id, source="class",
+                               status=EnrolmentStatus.active, course_version=1, enrolled_at=done, progress=1.0,
+                               final_score=0.8, attendance_rate=1.0, completed_at=done, completed_version=1)
+                          for u in user_ids]
+            for start in range(0, len(enrolments), 5000):
+                db.session.execute(insert(Enrolment), enrolments[start:start + 5000])
+            db.session.add(CertificateRule(scope=f"class:{klass.id}", school_id=school.id, template_id=template.id,
+                                           course_key=course.key, course_id=course.id, class_id=klass.id,
+                                           min_final_score=0.5, min_attendance=1.0))
+            class_ids.append(klass.id)
         db.session.commit()
-        return klass.id
+        return class_ids
 
 
 def _render_share(ids, barrier, results) -> None:
@@ -155,6 +161,23 @@ def step_render(count: int) -> dict:
             "two_processes_pages_per_s": round(pages2 / wall2, 1)}
 
 
+def step_issue_alone(class_id: int) -> dict:
+    """Issue a class with the training record's receiver disconnected: the certificates plugin's own share."""
+    from lms.core import events
+    from lms.core.db import db
+    from lms.core.records import handlers
+    from lms.certificates.services.issuing import issue_for_class
+
+    app = _app()
+    with app.app_context():
+        events.certificate_issued.disconnect(handlers.on_certificate_issued)
+        wall, cpu = time.perf_counter(), time.process_time()
+        report, _ = issue_for_class(class_id, actor_id=None)
+        db.session.commit()
+        return {"issued": len(report.issued), "seconds": round(time.perf_counter() - wall, 2),
+                "cpu_s": round(time.process_time() - cpu, 2)}
+
+
 def step_zip(class_id: int, target: str) -> dict:
     from lms.certificates import archive
 
@@ -187,12 +210,15 @@ def main() -> None:
     parser.add_argument("--officials", type=int, default=16_006)
     parser.add_argument("--render", type=int, default=3000)
     parser.add_argument("--smoke", action="store_true", help="a class of 60, to check the script works")
-    parser.add_argument("--step", choices=["seed", "render", "zip"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["seed", "issue-alone", "render", "zip"], help=argparse.SUPPRESS)
     parser.add_argument("--class-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step == "seed":
-        print(json.dumps({"class_id": seed(args.officials)}))
+        print(json.dumps({"class_ids": seed(args.officials)}))
+        return
+    if args.step == "issue-alone":
+        print(json.dumps(step_issue_alone(args.class_id)))
         return
     if args.step == "render":
         print(json.dumps(step_render(args.render)))
@@ -207,7 +233,10 @@ def main() -> None:
         env["LMS_PUBLIC_BASE_URL"] = "https://daotao.binhson.gov.vn"
         subprocess.run([LMS, "db", "upgrade"], env=env, check=True, capture_output=True)
         seeded = run_measured([sys.executable, me, "--step", "seed", "--officials", str(officials)], env)
-        class_id = json.loads(seeded["stdout"])["class_id"]
+        class_id, other_class_id = json.loads(seeded["stdout"])["class_ids"]
+        alone = json.loads(run_measured([sys.executable, me, "--step", "issue-alone", "--class-id",
+                                         str(other_class_id)], env)["stdout"])
+        assert alone["issued"] == officials, alone
         issued = measured([LMS, "certificates", "issue-class", str(class_id), "--json"], env)
         report = json.loads(issued.pop("stdout"))
         assert report["issued"] == officials and not report["not_eligible"], report
@@ -220,7 +249,10 @@ def main() -> None:
         zip_figures = json.loads(zipped.pop("stdout"))
         save_result("certificates_class", {
             "officials": officials, "database": "postgresql",
-            "issue_s": issued["seconds"], "issue_cpu_s": issued["cpu_s"], "issue_peak_mb": issued["peak_mb"],
+            "issue_certificates_alone_s": alone["seconds"], "issue_certificates_alone_cpu_s": alone["cpu_s"],
+            "issue_with_training_record_s": report["seconds"], "issue_command_s": issued["seconds"],
+            "issue_command_cpu_s": issued["cpu_s"],
+            "issue_peak_mb": issued["peak_mb"],
             "reissue_noop_s": again["seconds"], "zip_cpu_s": zipped["cpu_s"],
             **{f"render_{k}": v for k, v in render_figures.items()},
             **{f"zip_{k}": v for k, v in zip_figures.items()},

@@ -3,6 +3,7 @@ manage the schools' signing keys."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -61,6 +62,7 @@ def verify(path: Path, keys_file: Path | None, as_json: bool):
 @with_appcontext
 def issue_class(class_id: int, as_json: bool):
     from lms.certificates.services.issuing import issue_for_class
+    started = time.perf_counter()
     try:
         report, eligibility = issue_for_class(class_id, actor_id=None)
     except DomainError as problem:
@@ -68,11 +70,12 @@ def issue_class(class_id: int, as_json: bool):
         emit({"ok": False, "error": str(problem)}, as_json, [str(problem)], ok=False)
         return
     db.session.commit()
+    seconds = round(time.perf_counter() - started, 2)
     not_eligible = [{"user_id": v.candidate.user_id, "official_id": v.candidate.official_id,
                      "reasons": [str(r) for r in v.reasons]} for v in eligibility.verdicts if v.reasons]
-    emit({"ok": True, "issued": len(report.issued), "already": report.already, "not_eligible": not_eligible},
-         as_json, [f"class {class_id}: {len(report.issued)} issued, {report.already} already held, "
-                   f"{len(not_eligible)} not eligible"], ok=True)
+    emit({"ok": True, "issued": len(report.issued), "already": report.already, "not_eligible": not_eligible,
+          "seconds": seconds}, as_json, [f"class {class_id}: {len(report.issued)} issued, {report.already} already held, "
+                                         f"{len(not_eligible)} not eligible ({seconds} s)"], ok=True)
 
 
 @group.command("daily", help="Run the daily work now: expire certificates, open renewals, forget old counters.")
@@ -80,6 +83,7 @@ def issue_class(class_id: int, as_json: bool):
 def daily():
     from lms.certificates.jobs import daily_job
     summary = daily_job()
+    db.session.commit()
     click.echo(json.dumps(summary, ensure_ascii=False))
 
 

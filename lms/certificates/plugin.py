@@ -56,6 +56,7 @@ class CertificatesPlugin(Plugin):
             NavItem("certificates.mine", _l("My certificates"), order=30, visible=_is_official),
             NavItem("certificates.register", _l("Certificate register"), order=31, visible=_runs_a_school),
             NavItem("certificates.templates", _l("Certificate templates"), order=32, visible=_runs_a_school),
+            NavItem("certificates_public.lookup", _l("Certificate check"), order=90, visible=lambda user: True),
         ]
 
 

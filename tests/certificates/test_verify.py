@@ -163,3 +163,10 @@ def test_the_verify_page_speaks_vietnamese_by_default(issue_class, client):
     assert "Chứng chỉ này còn hiệu lực." in page and "Số vào sổ" in page and "Ngày sinh" in page
     response = client.get("/verify/ABCDEFGHJKLMNPQRSTUV")
     assert "Không có chứng chỉ nào mang mã này." in response.get_data(as_text=True)
+
+
+def test_anyone_finds_the_check_page(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/verify/"' in home and "Certificate check" in home
+    page = client.get("/verify/").get_data(as_text=True)
+    assert 'name="code"' in page and "Scan the QR code" in page

@@ -191,8 +191,18 @@ def sign_row(row: dict, key, *, copy_of: str | None = None, supersedes: str | No
 
 
 def insert_certificates(rows: list[dict]) -> list[int]:
-    statement = insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True)
-    return list(db.session.scalars(statement, rows))
+    """Insert one school-year's consecutive register entries; returns their ids in the rows' order.
+
+    A plain executemany (PostgreSQL pipelines it with one prepared statement), then one query for the
+    ids by register number: much faster for a class of thousands than INSERT ... RETURNING in pages.
+    """
+    db.session.execute(insert(Certificate), rows)
+    school_id, year = rows[0]["school_id"], rows[0]["register_year"]
+    seqs = [r["register_seq"] for r in rows]
+    found = dict(db.session.execute(select(Certificate.register_seq, Certificate.id).where(
+        Certificate.school_id == school_id, Certificate.register_year == year,
+        Certificate.register_seq.between(min(seqs), max(seqs)))).all())
+    return [found[seq] for seq in seqs]
 
 
 def audit_issued(ids: list[int], rows: list[dict], *, actor_id: int | None, reason: str, at: datetime,
