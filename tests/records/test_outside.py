@@ -167,7 +167,7 @@ def test_bulk_import_is_all_or_nothing_and_idempotent(app, make_official, school
     ]
     refused = import_file(client, school, sheet(rows)).get_data(as_text=True)
     assert "Không có kết quả nào được ghi nhận" in refused
-    assert "tối đa 400" in refused and "ZZZ" in refused and "Không nhận công thức" in refused
+    assert "tối đa 400" in refused and "ZZZ" in refused and "Không chấp nhận công thức" in refused
     assert credits() == []
     done = import_file(client, school, sheet(rows), valid_only=True)
     assert "3 mới" in done.get_data(as_text=True)
