@@ -71,11 +71,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+class ConfigError(RuntimeError):
+    """The configuration is not fit to start with (the message says what to set)."""
+
+
 def check_secret_key(app) -> None:
     if app.debug or app.testing:
         return
     if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError(
+        raise ConfigError(
             "Refusing to start: SECRET_KEY is the default. Set LMS_SECRET_KEY or SECRET_KEY in the "
             "file named by LMS_SETTINGS (see README, 'Production')."
         )

@@ -123,11 +123,14 @@ class CertificateIssued:
     periods: float
     issued_on: date
     verification_code: str
+    # A copy re-issued for a lost or damaged certificate names the original: it carries no new credit.
+    copy_of: int | None = None
 
 
 certificate_issued = _signals.signal("certificate-issued")
 certificate_issued.__doc__ = """Sent by certificates after issuing (also for copies and corrections).
-Payload: CertificateIssued. Received by the training record (add credit; a replay adds nothing)."""
+Payload: CertificateIssued. Received by the training record (add credit; a replay adds nothing; a copy,
+whose `copy_of` names the original, adds nothing either: the original's credit stands)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,25 @@ class CertificateRevoked:
 certificate_revoked = _signals.signal("certificate-revoked")
 certificate_revoked.__doc__ = """Sent by certificates on revocation or supersession. Payload:
 CertificateRevoked. Received by the training record (withdraw the credit)."""
+
+
+@dataclass(frozen=True)
+class RecertificationDue:
+    """A certificate with a validity entered its renewal window: the course opens again for a new cycle."""
+
+    certificate_id: int
+    official_id: int
+    user_id: int | None
+    course_id: int | None
+    course_key: str
+    cycle: int  # the certification cycle that the renewal starts
+    expires_on: date
+
+
+recertification_due = _signals.signal("recertification-due")
+recertification_due.__doc__ = """Sent by certificates' daily job when a certificate's renewal window opens
+(Totara's "window open"). Payload: RecertificationDue. Received by courses, which re-opens the course for
+the official (a new enrolment, progress reset); its next course_completed issues the new cycle's certificate."""
 
 
 # --- people -------------------------------------------------------------------------------------
@@ -169,5 +191,6 @@ CATALOGUE = {
     "class_attended": (class_attended, ClassAttended),
     "certificate_issued": (certificate_issued, CertificateIssued),
     "certificate_revoked": (certificate_revoked, CertificateRevoked),
+    "recertification_due": (recertification_due, RecertificationDue),
     "units_merged": (units_merged, UnitsMerged),
 }

@@ -11,6 +11,8 @@ from lms.core.records.models import ApiToken, CreditSource, Requirement, Trainin
 
 
 def on_certificate_issued(sender, payload: events.CertificateIssued, **kwargs) -> None:
+    if payload.copy_of is not None:
+        return  # a re-issued copy of a lost certificate: the original's credit stands, nothing is added
     add_credit(CreditFacts(
         official_id=payload.official_id, source=CreditSource.certificate, source_id=str(payload.certificate_id),
         title_vi=payload.title_vi, title_en=payload.title_en, content_area=payload.content_area,
