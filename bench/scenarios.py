@@ -62,9 +62,24 @@ def home_page(server: Server, settings: Settings) -> dict:
     return run_wrk(server, ["/"], cookies, connections=settings.connections, seconds=settings.seconds)
 
 
+def records_manager_pages(server: Server, settings: Settings) -> dict:
+    """The training record for the province's unit manager: the dashboard, the report, a commune's who-is-behind."""
+    cookies = _sessions(server, ["bench-manager@binhson.example.vn"])
+    return run_wrk(server, ["/records/dashboard", "/records/report", "/records/dashboard/behind?unit=2"], cookies,
+                   connections=settings.connections, seconds=settings.seconds)
+
+
+def records_own_record(server: Server, settings: Settings) -> dict:
+    """An official's own training record page (this year, with requirement progress)."""
+    cookies = _sessions(server, official_logins(settings.users))
+    return run_wrk(server, ["/records/"], cookies, connections=settings.connections, seconds=settings.seconds)
+
+
 SCENARIOS: dict[str, Callable[[Server, Settings], dict]] = {
     "bare endpoint (/ping)": bare,
     "log in": log_in,
     "official's home page": home_page,
     "officials list (unit manager)": officials_list,
+    "training record: official's own record": records_own_record,
+    "training record: dashboard, report, who is behind (province manager)": records_manager_pages,
 }

@@ -33,7 +33,14 @@ def make_cli() -> FlaskGroup:
 
 
 def main() -> None:
-    make_cli().main(prog_name="lms")
+    from lms.core.config import ConfigError
+    from lms.core.plugins import PluginError
+
+    try:
+        make_cli().main(prog_name="lms")
+    except (PluginError, ConfigError) as refused:
+        # Start-up refusals (a default secret key, an unknown plugin) are messages, not tracebacks.
+        raise SystemExit(f"lms: {refused}") from None
 
 
 if __name__ == "__main__":

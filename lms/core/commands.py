@@ -106,10 +106,14 @@ def users_create(email, login_code, name, password, roles):
 def register_commands(app: Flask) -> None:
     from lms.core.bench_seed import bench_group
     from lms.core.demo import demo_group
+    from lms.core.notifications.cli import mail_group
+    from lms.core.scheduler.cli import scheduler_group
 
     app.cli.add_command(bench_group)
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_group)
+    app.cli.add_command(scheduler_group)
+    app.cli.add_command(mail_group)
     app.cli.add_command(_import_command("import-officials", org_import.import_officials, "officials"))
     app.cli.add_command(_import_command("import-units", org_import.import_units, "units"))

@@ -11,7 +11,7 @@ DEFAULT_SECRET_KEY = "insecure-default-change-me"
 class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
     # Plugins to load, by entry-point name; the order does not matter ("requires" orders them).
-    PLUGINS = ["courses", "quizzes", "certificates"]
+    PLUGINS = ["courses", "quizzes", "certificates", "scorm"]
     DATABASE_URL = None  # default: SQLite under the instance folder
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -71,11 +71,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+class ConfigError(RuntimeError):
+    """The configuration is not fit to start with (the message says what to set)."""
+
+
 def check_secret_key(app) -> None:
     if app.debug or app.testing:
         return
     if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError(
+        raise ConfigError(
             "Refusing to start: SECRET_KEY is the default. Set LMS_SECRET_KEY or SECRET_KEY in the "
             "file named by LMS_SETTINGS (see README, 'Production')."
         )

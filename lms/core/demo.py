@@ -148,6 +148,8 @@ def demo_seed():
     lines = seed_people()
     for plugin in enabled_plugins().values():
         plugin.seed_demo()
+    from lms.core.notifications.demo import seed_demo_notifications
+    seed_demo_notifications()
     db.session.commit()
     click.echo("Demo accounts (log in with the e-mail or employee code):")
     for role, login, password in lines:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import LazyString, format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -71,6 +71,13 @@ def init_app(app: Flask, translation_dirs: list[Path]) -> None:
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["locale_code"] = locale_code
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    # Flask-Babel's lazy strings claim to be safe HTML (__html__), so a file name or tag interpolated
+    # into a lazy message would reach the page unescaped. Our messages carry no markup: print them as text.
+    app.jinja_env.finalize = _lazy_as_text
+
+
+def _lazy_as_text(value):
+    return str(value) if isinstance(value, LazyString) else value
 
 
 def nl2br(text: str) -> Markup:

@@ -7,7 +7,7 @@ STATUS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Ar
 LEVEL = {"province": _l("Province level"), "commune": _l("Commune level"), "all": _l("All levels")}
 MODE = {"online": _l("Online"), "in_person": _l("In person"), "blended": _l("Blended")}
 ATTENDANCE = {"present": _l("Present"), "late": _l("Late"), "excused": _l("Excused"), "absent": _l("Absent")}
-TYPE = {"page": _l("Page"), "file": _l("File"), "video": _l("Video"), "link": _l("Link")}
+TYPE = {"page": _l("Lesson page"), "file": _l("File"), "video": _l("Video"), "link": _l("Link")}
 
 
 def label(table: dict, code) -> str:

@@ -38,6 +38,9 @@ class CoursesPlugin(Plugin):
         # Where `lms demo seed` finds course folders (default: content/ at the top of the repository).
         "COURSES_CONTENT_DIR": None,
         "COURSES_VIDEO_DEFAULT_PERCENT": 80,
+        # Days before a course's due date when a reminder goes out (the nearest one only).
+        "COURSES_DUE_REMINDER_DAYS": [7, 1],
+        "COURSES_CLASS_START_REMINDER_DAYS": 3,
     }
 
     def blueprint(self) -> Blueprint:
@@ -52,11 +55,14 @@ class CoursesPlugin(Plugin):
         return [
             NavItem("courses.my_learning", _l("My learning"), order=5, visible=_learner),
             NavItem("courses.catalogue", _l("Catalogue"), order=10, visible=_learner),
+            NavItem("courses.classes", _l("Classes"), order=12, visible=_runs_classes),
             NavItem("courses.authoring", _l("Authoring"), order=14, visible=_author),
         ]
 
     def jobs(self) -> list[JobSpec]:
-        return []
+        from lms.courses.jobs import send_reminders
+        return [JobSpec(id="courses.reminders", func=send_reminders, trigger="interval", trigger_args={"hours": 3},
+                        description="Remind officials of course due dates and class starts (each notice once).")]
 
     def connect_signals(self) -> None:
         from lms.courses import handlers

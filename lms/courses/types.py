@@ -65,7 +65,7 @@ class _OwnType(ActivityType):
 
 class PageType(_OwnType):
     name = "page"
-    label = _l("Page")
+    label = _l("Lesson page")
     template = "courses/types/page.html"
 
     def body(self, activity, content):

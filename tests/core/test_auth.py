@@ -75,6 +75,9 @@ def test_change_password_ends_other_sessions(app, login, make_user):
     assert response.status_code == 302
     assert first.get("/account/password").status_code == 200  # this session was renewed
     assert second.get("/account/password").status_code == 302  # the other one is logged out
+    from lms.core.notifications.models import Notification
+    notices = db.session.query(Notification).filter_by(user_id=user.id).all()
+    assert [n.template for n in notices] == ["core/password_changed"]
 
 
 def test_change_password_checks_the_current_one(login, make_user):

@@ -7,6 +7,15 @@ from lms.core.app import create_app
 from lms.core.config import DEFAULT_SECRET_KEY, normalise_database_url
 
 
+@pytest.fixture(autouse=True)
+def no_inherited_settings(monkeypatch):
+    """These tests set LMS_* themselves: whatever the calling shell exported must not leak in."""
+    import os
+    for key in list(os.environ):
+        if key.startswith("LMS_") and not key.startswith("LMS_TEST_"):
+            monkeypatch.delenv(key)
+
+
 def test_refuses_default_secret_key_outside_debug(monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("LMS_SECRET_KEY", raising=False)

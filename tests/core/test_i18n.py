@@ -64,3 +64,26 @@ def test_every_string_has_a_vietnamese_translation(translations, sources):
 
 def test_the_core_catalogue_exists():
     assert any(t.parent.name == "core" for t, _ in packages())
+
+
+def test_lazy_messages_with_user_data_are_escaped_in_pages(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    message = lazy_gettext("The file %(name)s is empty.", name="<script>alert(1)</script>")
+    with app.test_request_context():
+        html = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_one_message_has_one_translation_in_every_catalogue():
+    """Flask-Babel merges every catalogue into one: a message translated two ways would read one way or
+    the other depending on which plugins are on. Where meanings differ, the messages must differ."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for translations, _sources in packages():
+        with (translations / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and isinstance(message.id, str):
+                    seen.setdefault(message.id, {}).setdefault(message.string, []).append(str(translations))
+    conflicts = {msgid: list(versions) for msgid, versions in seen.items() if len(versions) > 1}
+    assert conflicts == {}

@@ -89,3 +89,33 @@ def test_absolute_links_in_mail(app):
     app.config["PUBLIC_BASE_URL"] = "https://lms.sonha.gov.vn"
     rendered = render_notification("core/welcome", {}, locale="en", link="/courses/3", absolute=True)
     assert "https://lms.sonha.gov.vn/courses/3" in rendered.body
+
+
+def test_params_must_be_json(app, make_user):
+    from datetime import date
+    user = make_user()
+    with pytest.raises(ValueError, match="JSON"):
+        notify(user.id, "core/welcome", {"due": date(2026, 12, 1)}, dedupe_key="j")
+
+
+@pytest.mark.postgres
+def test_two_transactions_racing_on_one_key_notify_once(app, make_user):
+    import threading
+    user_id = make_user().id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def racer():
+        with app.app_context():
+            barrier.wait()
+            results.append(notify(user_id, "core/welcome", {}, dedupe_key="race") is not None)
+            db.session.commit()
+            db.session.remove()
+    threads = [threading.Thread(target=racer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert count(Notification) == 1 and count(OutboxMessage) == 1

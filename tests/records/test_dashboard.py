@@ -162,3 +162,27 @@ def test_who_is_behind_page_and_export(app, province, make_user, login, client):
     codes = [r[0] for r in sheet.iter_rows(min_row=6, values_only=True)]
     assert codes == [r.official.employee_code for r in rows]
     assert client.get(f"/records/dashboard/behind?unit={province['top'].id}&year=2024&requirement=9999").status_code == 404
+
+
+def test_lists_run_a_fixed_number_of_queries(app, province, make_user, make_official, login, client, count_queries,
+                                             issue):
+    login(make_user(roles=["admin"]))
+    forty = db.session.scalar(select(rq.Requirement).where(rq.Requirement.name_vi == "40 tiết"))
+    urls = [f"/records/dashboard/behind?unit={province['top'].id}&year=2024&requirement={forty.id}",
+            f"/records/report?unit={province['top'].id}&year=2024", f"/records/plans?unit={province['top'].id}&year=2024"]
+    counts = []
+    for extra in (0, 8):
+        for n in range(extra):
+            issue(make_official(f"Thêm {n}", unit=province["commune"]), periods=4, on=date(2024, 5, 1))
+        db.session.commit()
+        for url in urls:
+            client.get(url)
+        db.session.commit()
+        row = []
+        for url in urls:
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            db.session.commit()
+            row.append(counted.count)
+        counts.append(row)
+    assert counts[0] == counts[1]

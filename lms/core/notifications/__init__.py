@@ -14,7 +14,11 @@ __all__ = ["Notification", "init_app", "notify"]
 
 
 def init_app(app: Flask) -> None:
-    """Called by the app factory: configuration defaults (models join the metadata on import)."""
-    from lms.core.notifications import config
+    """Called by the app factory: settings and pages (the models join the metadata on import)."""
+    from lms.core.notifications import admin_views, config, password_views, views
+
     for key, value in config.DEFAULTS.items():
         app.config.setdefault(key, value)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(password_views.bp)
+    app.register_blueprint(views.bp)

@@ -52,7 +52,7 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5), default="vi")  # used when the account is gone
-    template: Mapped[str] = mapped_column(String(200))  # the path stem, e.g. "core/mail/password_reset"
+    template: Mapped[str] = mapped_column(String(200))  # the path stem, e.g. "core/notifications/mail/password_reset"
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     link: Mapped[str | None] = mapped_column(String(500))
     # A secret in params (a reset token) is wiped once the mail is sent.

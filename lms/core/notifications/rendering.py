@@ -2,7 +2,7 @@
 
 A notification template "area/name" is the pair `templates/<area>/notifications/<name>.subject.txt`
 and `.body.txt` (and optionally `.label.txt`, the kind's name on the preferences page). A mail that is
-not a notification (the password reset) names its own stem, e.g. "core/mail/password_reset".
+not a notification (the password reset) names its own stem, e.g. "core/notifications/mail/password_reset".
 
 The templates see the notice's params as variables, plus `link` (absolute in mail, relative in the
 app), `recipient_name` and `site_name`. They translate with `{{ _("...") }}`; the language is the
@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 _NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
+_NOTIFICATION_STEM = re.compile(r"^[a-z0-9_]+/notifications/[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ def notification_stem(template: str) -> str:
     return f"{area}/notifications/{name}"
 
 
+def is_notification_stem(stem: str) -> bool:
+    return bool(_NOTIFICATION_STEM.match(stem))
+
+
 def absolute_url(link: str | None) -> str | None:
     if not link:
         return link
@@ -55,13 +60,19 @@ def absolute_url(link: str | None) -> str | None:
 def render_stem(stem: str, params: dict, *, locale: str, link: str | None = None,
                 recipient_name: str = "") -> Rendered:
     """Render `<stem>.subject.txt` and `<stem>.body.txt` in `locale`."""
+    subject = render_text(stem + ".subject.txt", params, locale=locale, link=link, recipient_name=recipient_name)
+    body = render_text(stem + ".body.txt", params, locale=locale, link=link, recipient_name=recipient_name)
+    # A subject is one line, whatever the template's trailing newline.
+    return Rendered(subject=" ".join(subject.split()), body=body.strip() + "\n")
+
+
+def render_text(name: str, params: dict, *, locale: str, link: str | None = None,
+                recipient_name: str = "") -> str:
+    """Render one text template in `locale`."""
     context = dict(params or {})
     context.update(link=link, recipient_name=recipient_name, site_name=current_app.config["SITE_NAME"])
     with force_locale(_known_locale(locale)):
-        subject = render_template(stem + ".subject.txt", **context)
-        body = render_template(stem + ".body.txt", **context)
-    # A subject is one line, whatever the template's trailing newline.
-    return Rendered(subject=" ".join(subject.split()), body=body.strip() + "\n")
+        return render_template(name, **context)
 
 
 def render_notification(template: str, params: dict, *, locale: str, link: str | None = None,

@@ -5,6 +5,7 @@ change that causes them, so a rolled-back change notifies no one.
 """
 from __future__ import annotations
 
+import json
 import uuid
 
 from flask import current_app
@@ -46,6 +47,10 @@ def notify(user_id: int, template: str, params: dict, *, link: str | None = None
     check_template_name(template)
     if not dedupe_key:
         raise ValueError("notify() needs a dedupe_key")
+    try:
+        json.dumps(params or {})
+    except TypeError as problem:  # dates and objects must be passed as text or ids
+        raise ValueError(f"notify(): params must be JSON (strings, numbers, lists, dicts): {problem}") from problem
     db.session.flush()
     user = db.session.get(User, user_id)
     if user is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import Float, Integer, case, cast, func, select
 from sqlalchemy.sql import Select
 
 from lms.core.db import db
@@ -67,31 +67,27 @@ class Dashboard:
     children: list[UnitFigures]  # each direct sub-unit with everything below it
 
 
-def subtree_officials(unit: Unit):
-    """A select of the ids of officials whose current unit is `unit` or below it."""
-    return (select(Official.id).join(Unit, Official.unit_id == Unit.id)
-            .where(Unit.path.startswith(unit.path)))
-
-
 def _count_if(condition):
     return func.sum(case((condition, 1), else_=0)).cast(Integer)
 
 
 def unit_dashboard(unit: Unit, year: int, today: date) -> Dashboard:
     requirements = rq.active_requirements(year)
-    pivot = rq.year_pivot(year, subtree_officials(unit))
-    columns = [Official.unit_id, func.count().label("officials")]
-    columns += [func.sum(func.coalesce(pivot.c[rq.area_column(a)], 0)).label(rq.area_column(a)) for a in CONTENT_AREAS]
+    pivot = rq.year_pivot(year)
+    # Per official (inner): the year's periods and one state code per requirement; per unit (outer): sums.
+    per_official = (select(Official.unit_id.label("unit_id"),
+                           *[cast(func.coalesce(pivot.c[rq.area_column(a)], 0), Float).label(rq.area_column(a))
+                             for a in CONTENT_AREAS],
+                           *[rq.state_code(r, pivot, year, today).label(f"r{r.id}") for r in requirements])
+                    .join(Unit, Official.unit_id == Unit.id).outerjoin(pivot, pivot.c.official_id == Official.id)
+                    .where(Unit.path.startswith(unit.path)).subquery("per_official"))
+    columns = [per_official.c.unit_id, func.count().label("officials")]
+    columns += [func.sum(per_official.c[rq.area_column(a)]).label(rq.area_column(a)) for a in CONTENT_AREAS]
     for req in requirements:
-        audience = rq.audience_condition(req)
-        status = rq.status_expressions(req, pivot, year, today)
-        columns += [_count_if(audience).label(f"r{req.id}_n"),
-                    _count_if(audience & status["met"]).label(f"r{req.id}_met"),
-                    _count_if(audience & status["on_track"]).label(f"r{req.id}_track"),
-                    _count_if(audience & status["behind"]).label(f"r{req.id}_behind")]
-    statement = (select(*columns).join(Unit, Official.unit_id == Unit.id)
-                 .outerjoin(pivot, pivot.c.official_id == Official.id)
-                 .where(Unit.path.startswith(unit.path)).group_by(Official.unit_id))
+        code = per_official.c[f"r{req.id}"]
+        columns += [_count_if(code > 0).label(f"r{req.id}_n"), _count_if(code == 1).label(f"r{req.id}_met"),
+                    _count_if(code == 2).label(f"r{req.id}_track"), _count_if(code == 3).label(f"r{req.id}_behind")]
+    statement = select(*columns).group_by(per_official.c.unit_id)
     per_unit = {row.unit_id: row for row in db.session.execute(statement)}
 
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.path.startswith(unit.path)))}
@@ -100,7 +96,7 @@ def unit_dashboard(unit: Unit, year: int, today: date) -> Dashboard:
                 if u.parent_id == unit.id}
     for unit_id, row in per_unit.items():
         figures = UnitFigures(units.get(unit_id), officials=row.officials,
-                              areas={a: float(row._mapping[rq.area_column(a)] or 0) for a in CONTENT_AREAS},
+                              areas={a: round(float(row._mapping[rq.area_column(a)] or 0), 2) for a in CONTENT_AREAS},
                               requirements={r.id: RequirementFigures(
                                   row._mapping[f"r{r.id}_n"] or 0, row._mapping[f"r{r.id}_met"] or 0,
                                   row._mapping[f"r{r.id}_track"] or 0, row._mapping[f"r{r.id}_behind"] or 0)
@@ -141,10 +137,14 @@ class RowPage:
 
 
 def paginate_rows(statement: Select, page: int, per_page: int = 50) -> RowPage:
-    """One page of a multi-column select, and the number of rows in all (two queries)."""
+    """One page of a multi-column select, and the number of rows in all (two queries).
+
+    Two queries on purpose: a window count would make PostgreSQL sort every row of a province before
+    taking a page, where a plain LIMIT keeps only the top of the list.
+    """
     page = max(page, 1)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all() if total else []
     return RowPage(rows, page, total, per_page)
 
 
@@ -158,26 +158,26 @@ class OfficialRow:
 
 
 def _states_columns(requirements, pivot, year, today) -> list:
-    columns = []
-    for req in requirements:
-        status = rq.status_expressions(req, pivot, year, today)
-        columns.append(case((~rq.audience_condition(req), None), (status["met"], "met"), (status["on_track"], "on_track"),
-                            else_="behind").label(f"r{req.id}"))
-    return columns
+    return [rq.state_code(req, pivot, year, today).label(f"r{req.id}") for req in requirements]
 
 
 def officials_in_unit(unit: Unit, year: int, today: date, requirements: list[Requirement]) -> Select:
     """Officials directly in `unit` with their year's total and state per requirement (a select to paginate)."""
-    pivot = rq.year_pivot(year, select(Official.id).where(Official.unit_id == unit.id))
+    pivot = rq.year_pivot(year)
+    # The unit's officials first (materialized), then sorted by name: otherwise PostgreSQL walks the whole
+    # name index of the province looking for them.
+    mine = select(Official.id.label("id")).where(Official.unit_id == unit.id).cte("unit_officials") \
+        .prefix_with("MATERIALIZED")
     return (select(Official, Unit, func.coalesce(pivot.c.total, 0).label("total"),
                    *_states_columns(requirements, pivot, year, today))
+            .join(mine, mine.c.id == Official.id)
             .join(Unit, Official.unit_id == Unit.id).outerjoin(pivot, pivot.c.official_id == Official.id)
-            .where(Official.unit_id == unit.id).order_by(Official.name_folded, Official.id))
+            .order_by(Official.name_folded, Official.id))
 
 
 def behind_query(unit: Unit, year: int, requirement: Requirement, today: date, *, include_on_track: bool = False) -> Select:
     """Officials of the subtree to whom `requirement` applies and who are behind, most periods missing first."""
-    pivot = rq.year_pivot(year, subtree_officials(unit))
+    pivot = rq.year_pivot(year)
     status = rq.status_expressions(requirement, pivot, year, today)
     wanted = ~status["met"] if include_on_track else status["behind"]
     missing = status["missing"].label("missing")
@@ -193,9 +193,9 @@ def rows_of(result, requirements: list[Requirement] | None = None) -> list[Offic
     for row in result:
         states = {}
         for req in requirements or []:
-            value = row._mapping.get(f"r{req.id}")
-            if value:
-                states[req.id] = rq.State(value)
+            state = rq.STATE_CODES.get(row._mapping.get(f"r{req.id}"))
+            if state is not None:
+                states[req.id] = state
         if "state" in row._mapping:
             states[0] = rq.State(row._mapping["state"])
         rows.append(OfficialRow(row[0], row[1], float(row._mapping["total"] or 0), states,

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.models import Official
-from lms.core.records.models import CreditSource, OfficialAreaTotal, TrainingCredit, UnitAreaTotal
+from lms.core.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
+from lms.core.vocab import CONTENT_AREAS
 
 
 def dialect_insert(model):
@@ -105,32 +106,45 @@ def withdraw_credit(source: CreditSource, source_id: str, *, reason: str = "",
 def _apply(official_id: int, unit_id: int, year: int, area: str, source: CreditSource, periods: float,
            sign: int) -> None:
     """Add (sign +1) or remove (sign -1) one credit's periods from both totals tables, atomically."""
-    delta_periods, delta_count = sign * periods, sign
-    for model, keys, index in (
-        (OfficialAreaTotal, dict(year=year, official_id=official_id, content_area=area),
-         ["year", "official_id", "content_area"]),
-        (UnitAreaTotal, dict(year=year, unit_id=unit_id, content_area=area, source=source),
-         ["year", "unit_id", "content_area", "source"]),
-    ):
-        statement = dialect_insert(model).values(**keys, periods=delta_periods, credits=delta_count)
-        statement = statement.on_conflict_do_update(
-            index_elements=index,
-            set_={"periods": model.periods + statement.excluded.periods,
-                  "credits": model.credits + statement.excluded.credits})
-        db.session.execute(statement)
-        if sign < 0:
-            conditions = [getattr(model, k) == v for k, v in keys.items()]
-            db.session.execute(delete(model).where(*conditions, model.credits <= 0)
-                               .execution_options(synchronize_session=False))
+    delta = sign * periods
+    # Per official and year: the total and the credit's area column move together, in one upsert.
+    official = OfficialYearTotal
+    values = {"year": year, "official_id": official_id, "credits": sign, "total": delta,
+              **{a: (delta if a == area else 0) for a in CONTENT_AREAS}}
+    statement = dialect_insert(official).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["year", "official_id"],
+        set_={"credits": official.credits + statement.excluded.credits,
+              "total": official.total + statement.excluded.total,
+              area: getattr(official, area) + getattr(statement.excluded, area)})
+    db.session.execute(statement)
+    # Per unit (as it was then), year, area and source: for reports.
+    unit = UnitAreaTotal
+    statement = dialect_insert(unit).values(year=year, unit_id=unit_id, content_area=area, source=source,
+                                            periods=delta, credits=sign)
+    statement = statement.on_conflict_do_update(
+        index_elements=["year", "unit_id", "content_area", "source"],
+        set_={"periods": unit.periods + statement.excluded.periods, "credits": unit.credits + statement.excluded.credits})
+    db.session.execute(statement)
+    if sign < 0:
+        db.session.execute(delete(official).where(official.year == year, official.official_id == official_id,
+                                                  official.credits <= 0).execution_options(synchronize_session=False))
+        db.session.execute(delete(unit).where(unit.year == year, unit.unit_id == unit_id, unit.content_area == area,
+                                              unit.source == source, unit.credits <= 0)
+                           .execution_options(synchronize_session=False))
 
 
 # --- recount -------------------------------------------------------------------------------------
 
 def _official_recount():
     c = TrainingCredit
-    return (select(c.year, c.official_id, c.content_area, func.round(func.sum(c.periods), 2).label("periods"),
-                   func.count().label("credits"))
-            .where(c.withdrawn_at.is_(None)).group_by(c.year, c.official_id, c.content_area))
+    areas = [func.round(func.sum(case((c.content_area == a, c.periods), else_=0)), 2).label(a) for a in CONTENT_AREAS]
+    return (select(c.year, c.official_id, func.count().label("credits"),
+                   func.round(func.sum(c.periods), 2).label("total"), *areas)
+            .where(c.withdrawn_at.is_(None)).group_by(c.year, c.official_id))
+
+
+OFFICIAL_COLUMNS = ("year", "official_id", "credits", "total", *CONTENT_AREAS)
 
 
 def _unit_recount():
@@ -143,12 +157,16 @@ def _unit_recount():
 def total_differences(limit: int = 100) -> list[dict]:
     """Rows where a kept total differs from a recount of the ledger (empty when all is exact)."""
     differences: list[dict] = []
-    for table, recount, keys in (
-        (OfficialAreaTotal, _official_recount(), ("year", "official_id", "content_area")),
-        (UnitAreaTotal, _unit_recount(), ("year", "unit_id", "content_area", "source")),
+    official = OfficialYearTotal
+    unit = UnitAreaTotal
+    for table, recount, kept in (
+        (official, _official_recount(),
+         select(official.year, official.official_id, official.credits, func.round(official.total, 2).label("total"),
+                *[func.round(getattr(official, a), 2).label(a) for a in CONTENT_AREAS])),
+        (unit, _unit_recount(),
+         select(unit.year, unit.unit_id, unit.content_area, unit.source, func.round(unit.periods, 2).label("periods"),
+                unit.credits)),
     ):
-        kept = select(*[getattr(table, k) for k in keys], func.round(table.periods, 2).label("periods"),
-                      table.credits)
         for label, left, right in (("missing or wrong", recount, kept), ("extra or wrong", kept, recount)):
             rows = db.session.execute(left.except_(right).limit(limit)).all()
             for row in rows:
@@ -159,12 +177,11 @@ def total_differences(limit: int = 100) -> list[dict]:
 
 def rebuild_totals() -> None:
     """Recompute both totals tables from the ledger (set-based): for repairs and bulk loads."""
-    db.session.execute(delete(OfficialAreaTotal))
+    db.session.execute(delete(OfficialYearTotal))
     db.session.execute(delete(UnitAreaTotal))
     recount = _official_recount().subquery()
-    db.session.execute(insert(OfficialAreaTotal).from_select(
-        ["year", "official_id", "content_area", "periods", "credits"],
-        select(recount.c.year, recount.c.official_id, recount.c.content_area, recount.c.periods, recount.c.credits)))
+    db.session.execute(insert(OfficialYearTotal).from_select(
+        list(OFFICIAL_COLUMNS), select(*[recount.c[name] for name in OFFICIAL_COLUMNS])))
     recount = _unit_recount().subquery()
     db.session.execute(insert(UnitAreaTotal).from_select(
         ["year", "unit_id", "content_area", "source", "periods", "credits"],

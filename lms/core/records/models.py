@@ -1,6 +1,6 @@
 """The training record's tables (prefixed `core_records_`).
 
-The ledger (`TrainingCredit`) is the truth; `OfficialAreaTotal` and `UnitAreaTotal` are totals kept
+The ledger (`TrainingCredit`) is the truth; `OfficialYearTotal` and `UnitAreaTotal` are totals kept
 in the same transaction as every credit change, so dashboards and reports read a few thousand rows
 instead of a million. `lms.core.records.ledger.total_differences()` recounts them from the ledger.
 """
@@ -77,17 +77,30 @@ class TrainingCredit(db.Model):
         return self.withdrawn_at is None
 
 
-class OfficialAreaTotal(db.Model):
-    """Periods and credits per official, year and content area (withdrawn credits excluded)."""
+class OfficialYearTotal(db.Model):
+    """One row per official and year: periods in total and in each content area, and the number of credits.
 
-    __tablename__ = "core_records_official_totals"
-    __table_args__ = (Index("ix_core_records_official_totals_official", "official_id"),)
+    Wide on purpose: a dashboard tests every official of a province against the requirements, and one
+    row per person (no grouping) is what keeps that fast. The area columns are the five content areas of
+    `lms.core.vocab.CONTENT_AREAS` (a test checks they agree). Withdrawn credits are not counted.
+    """
+
+    __tablename__ = "core_records_official_years"
+    __table_args__ = (Index("ix_core_records_official_years_official", "official_id"),)
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("core_officials.id"), primary_key=True)
-    content_area: Mapped[str] = mapped_column(String(40), primary_key=True)
-    periods: Mapped[float] = mapped_column(Periods, default=0)
     credits: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[float] = mapped_column(Periods, default=0)
+    political_theory: Mapped[float] = mapped_column(Periods, default=0)
+    defence_security: Mapped[float] = mapped_column(Periods, default=0)
+    state_management: Mapped[float] = mapped_column(Periods, default=0)
+    job_position: Mapped[float] = mapped_column(Periods, default=0)
+    science_technology_digital: Mapped[float] = mapped_column(Periods, default=0)
+
+    def areas(self) -> dict[str, float]:
+        from lms.core.vocab import CONTENT_AREAS
+        return {area: float(getattr(self, area) or 0) for area in CONTENT_AREAS}
 
 
 class UnitAreaTotal(db.Model):

@@ -184,15 +184,3 @@ def provincial_report(root: Unit, year: int) -> ProvincialReport:
         total.add(subtotal)
         level_groups.append(LevelGroup(level, members, subtotal))
     return ProvincialReport(root, year, available, level_groups, total, areas, idle, dict(detail))
-
-
-def may_report(user) -> bool:
-    """Plans and reports: admins, and unit managers of a province (or a unit at province level)."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    from lms.core.models import Role, UnitLevel
-    return any(g.role is Role.unit_manager and g.unit is not None and g.unit.level in (UnitLevel.province,
-                                                                                       UnitLevel.central)
-               for g in user.grants)

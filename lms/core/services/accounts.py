@@ -64,10 +64,20 @@ def check_new_password(password: str, confirm: str) -> None:
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Change one's own password; other sessions end, and the person is told (in case it was not them)."""
+    from flask_babel import format_datetime
+
+    from lms.core import audit
+    from lms.core.notifications import notify
+
     if not user.check_password(current or ""):
         raise DomainError(_l("The current password is not right."))
     check_new_password(new, confirm)
     user.set_password(new)
+    audit.record("password.changed", "user", user.id, actor_id=user.id)
+    db.session.flush()
+    notify(user.id, "core/password_changed", {"changed_at": format_datetime(utcnow(), "dd/MM/yyyy HH:mm")},
+           mandatory=True, dedupe_key=f"password-changed:{user.id}:{user.session_version}")
 
 
 def load_user(user_id: str) -> User | None:

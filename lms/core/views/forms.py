@@ -79,7 +79,7 @@ class OfficialForm(FlaskForm):
                          validators=[Optional()])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     unit_id = SelectField(_l("Unit"), choices=[], coerce=int, validate_choice=False)
-    kind = SelectField(_l("Kind"), choices=[])
+    kind = SelectField(_l("Kind of official"), choices=[])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     rank = StringField(_l("Rank or title"), validators=[Optional(), Length(max=200)])
     political_theory_level = SelectField(_l("Political-theory qualification"), choices=options([

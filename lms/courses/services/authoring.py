@@ -125,6 +125,11 @@ def publish_revision(user, course: Course) -> None:
 # --- sections and activities -------------------------------------------------------------------
 
 def add_section(course: Course, title_vi: str, title_en: str = "") -> Section:
+    """Append a section; the same empty section submitted twice in a row (a double click) is added once."""
+    last = db.session.scalar(select(Section).where(Section.course_id == course.id)
+                             .order_by(Section.position.desc(), Section.id.desc()).limit(1))
+    if last is not None and last.title_vi == title_vi.strip() and not last.activities:
+        return last
     taken = set(db.session.scalars(select(Section.key).where(Section.course_id == course.id)))
     position = db.session.scalar(select(func.coalesce(func.max(Section.position) + 1, 0))
                                  .where(Section.course_id == course.id))
@@ -172,6 +177,10 @@ def add_activity(course: Course, section: Section, kind: str, title_vi: str, tit
                  required: bool = True) -> Activity:
     if activities.get(kind) is None:
         raise DomainError(_l("The activity type %(type)s is not available.", type=kind))
+    last = db.session.scalar(select(Activity).where(Activity.section_id == section.id)
+                             .order_by(Activity.position.desc(), Activity.id.desc()).limit(1))
+    if last is not None and (last.type, last.title_vi) == (kind, title_vi.strip()) and _is_empty(last):
+        return last  # the same new activity submitted twice (a double click): added once
     taken = set(db.session.scalars(select(Activity.key).where(Activity.course_id == course.id)))
     position = db.session.scalar(select(func.coalesce(func.max(Activity.position) + 1, 0))
                                  .where(Activity.section_id == section.id))
@@ -188,6 +197,13 @@ def add_activity(course: Course, section: Section, kind: str, title_vi: str, tit
     db.session.flush()
     refresh_course_progress(course)
     return activity
+
+
+def _is_empty(activity: Activity) -> bool:
+    if activity.type not in OWN_TYPES:
+        return not activity.ref
+    content = db.session.get(LessonContent, int(activity.ref)) if activity.ref.isdigit() else None
+    return content is None or not (content.source_vi or content.url or content.asset_path)
 
 
 def update_activity(course: Course, activity: Activity, *, title_vi: str, title_en: str, required: bool) -> None:

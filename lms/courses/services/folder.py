@@ -7,14 +7,9 @@ archives that unpack to more than the limits allow.
 from __future__ import annotations
 
 import re
-import shutil
-import stat
-import tempfile
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import yaml
 from flask import current_app
@@ -91,89 +86,12 @@ class CourseSpec:
     min_attendance: float | None
     sources: list[str]
     sections: list[SectionSpec]
+    skipped: list[Problem] = field(default_factory=list)
 
     def activities(self) -> Iterator[tuple[SectionSpec, ActivitySpec]]:
         for section in self.sections:
             for activity in section.activities:
                 yield section, activity
-
-
-# --- zips -----------------------------------------------------------------------------------------
-
-def _unsafe_member(info: zipfile.ZipInfo) -> object | None:
-    name = info.filename
-    mode = info.external_attr >> 16
-    if info.flag_bits & 0x1:
-        return _l("it is encrypted")
-    if stat.S_ISLNK(mode):
-        return _l("it is a symbolic link")
-    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return _l("its path is absolute or uses backslashes")
-    if any(part == ".." for part in PurePosixPath(name).parts):
-        return _l("its path leads outside the folder")
-    return None
-
-
-def extract_zip(stream: BinaryIO, target: Path, zip_name: str) -> None:
-    """Unpack a zip into `target`, or raise FolderRejected naming every bad member."""
-    max_files = current_app.config["COURSES_ZIP_MAX_FILES"]
-    max_bytes = current_app.config["COURSES_ZIP_MAX_BYTES"]
-    try:
-        archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError):
-        raise FolderRejected([Problem(zip_name, _l("this is not a zip file"))])
-    with archive:
-        members = archive.infolist()
-        problems = [Problem(f"{zip_name}:{m.filename}", reason) for m in members
-                    if (reason := _unsafe_member(m)) is not None]
-        if len(members) > max_files:
-            problems.append(Problem(zip_name, _l("it holds %(count)s files; the limit is %(limit)s",
-                                                 count=len(members), limit=max_files)))
-        if problems:
-            raise FolderRejected(problems)
-        root = target.resolve()
-        written = 0
-        for member in members:
-            destination = (root / member.filename).resolve()
-            if not destination.is_relative_to(root):
-                raise FolderRejected([Problem(f"{zip_name}:{member.filename}",
-                                              _l("its path leads outside the folder"))])
-            if member.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
-                continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, open(destination, "wb") as out:
-                while chunk := source.read(1024 * 1024):
-                    written += len(chunk)  # count real bytes: the sizes a zip declares can lie
-                    if written > max_bytes:
-                        raise FolderRejected([Problem(zip_name, _l(
-                            "it unpacks to more than %(limit)s", limit=f"{max_bytes / (1024 * 1024):.0f} MB"))])
-                    out.write(chunk)
-
-
-def course_root(folder: Path) -> Path:
-    """The folder holding course.yaml: the folder itself, or its only sub-folder."""
-    if (folder / "course.yaml").is_file():
-        return folder
-    children = [p for p in folder.iterdir() if p.name not in ("__MACOSX",) and not p.name.startswith(".")]
-    if len(children) == 1 and children[0].is_dir() and (children[0] / "course.yaml").is_file():
-        return children[0]
-    raise FolderRejected([Problem("course.yaml", _l("there is no course.yaml at the top of the folder"))])
-
-
-@contextmanager
-def opened_folder(path: Path | None = None, *, stream: BinaryIO | None = None, name: str = "") -> Iterator[Path]:
-    """Yield the course folder for a folder path, a zip path, or an uploaded zip stream."""
-    if path is not None and path.is_dir():
-        yield course_root(path)
-        return
-    with tempfile.TemporaryDirectory(prefix="lms-course-") as tmp:
-        if stream is None:
-            with open(path, "rb") as handle:
-                extract_zip(handle, Path(tmp), path.name)
-        else:
-            extract_zip(stream, Path(tmp), name or "upload.zip")
-        yield course_root(Path(tmp))
 
 
 # --- course.yaml --------------------------------------------------------------------------------
@@ -194,9 +112,11 @@ def english_twin(path: str) -> str:
 
 
 class _Reader:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, skip_unavailable: bool = False) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
+        self.skip_unavailable = skip_unavailable
 
     def problem(self, message, file: str = "course.yaml") -> None:
         self.problems.append(Problem(file, message))
@@ -250,8 +170,12 @@ class _Reader:
         seen.add(key)
         kind = raw.get("type")
         if not isinstance(kind, str) or activities.get(kind) is None:
-            self.problem(_l("%(where)s: the activity type '%(type)s' is not available on this platform "
-                            "(unknown, or its plugin is switched off)", where=where, type=kind))
+            message = _l("%(where)s: the activity type '%(type)s' is not available on this platform "
+                         "(unknown, or its plugin is switched off)", where=where, type=kind)
+            if self.skip_unavailable and isinstance(kind, str):
+                self.skipped.append(Problem("course.yaml", message))
+            else:
+                self.problem(message)
             return None
         settings = raw.get("settings") or {}
         if not isinstance(settings, dict):
@@ -299,9 +223,12 @@ def _choice(reader: _Reader, value, allowed, default: str, name: str) -> str:
     return value
 
 
-def read_course(folder: Path) -> CourseSpec:
-    """Parse and check `folder/course.yaml` and the files it names; raise FolderRejected on any problem."""
-    reader = _Reader(folder)
+def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
+    """Parse and check `folder/course.yaml` and the files it names; raise FolderRejected on any problem.
+
+    `skip_unavailable` (the demo only) leaves out activities whose type is not registered, listing
+    them in `spec.skipped`, instead of refusing the folder."""
+    reader = _Reader(folder, skip_unavailable)
     try:
         data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -390,11 +317,7 @@ def read_course(folder: Path) -> CourseSpec:
         school_code=str(school) if school else None, self_enrol=flags["self_enrol"],
         status=_choice(reader, data.get("status"), [s.value for s in CourseStatus], "draft", "status"),
         prerequisites=prerequisites, min_attendance=float(min_attendance) if min_attendance is not None else None,
-        sources=list(sources), sections=sections)
+        sources=list(sources), sections=sections, skipped=reader.skipped)
     if reader.problems:
         raise FolderRejected(reader.problems)
     return spec
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, dirs_exist_ok=True)

@@ -21,7 +21,8 @@ from lms.core.models import School
 from lms.courses.access import may_create_course, may_edit_course
 from lms.courses.models import Activity, Asset, Course, CourseLevel, CourseStatus, Section
 from lms.courses.services import content as own
-from lms.courses.services.folder import CourseSpec, FolderRejected, Problem, opened_folder, read_course
+from lms.courses.services.archive import opened_folder
+from lms.courses.services.folder import CourseSpec, FolderRejected, Problem, read_course
 from lms.courses.types import OWN_TYPES
 
 
@@ -104,8 +105,13 @@ def _plan(spec: CourseSpec, user) -> _Plan:
     return _Plan(school=school, course=course, pages=pages, files=sorted(files), warnings=warnings)
 
 
-def apply_course(spec: CourseSpec, *, user=None) -> ImportReport:
-    plan = _plan(spec, user)
+def check_course(spec: CourseSpec, *, user=None) -> _Plan:
+    """Everything that can be checked before writing; raises FolderRejected (nothing written yet)."""
+    return _plan(spec, user)
+
+
+def apply_course(spec: CourseSpec, *, user=None, plan: _Plan | None = None) -> ImportReport:
+    plan = plan or _plan(spec, user)
     course = plan.course
     created = course is None
     if created:
@@ -137,7 +143,7 @@ def apply_course(spec: CourseSpec, *, user=None) -> ImportReport:
                  data={"key": course.key, "version": course.version, "created": created})
     return ImportReport(course_id=course.id, course_key=course.key, created=created, version=course.version,
                         sections=len(spec.sections), activities=sum(len(s.activities) for s in spec.sections),
-                        files=len(plan.files), warnings=plan.warnings)
+                        files=len(plan.files), warnings=spec.skipped + plan.warnings)
 
 
 def _apply_structure(course: Course, spec: CourseSpec, plan: _Plan) -> None:

@@ -213,13 +213,18 @@ def refresh_course_progress(course: Course, *, class_id: int | None = None) -> N
         CourseClass.id.in_({e.class_id for e in enrolments if e.class_id})))}
     sessions = _session_counts(classes)
     attended = _attended_counts(e.id for e in enrolments)
+    ready = []
     for enrolment in enrolments:
-        _apply_numbers(enrolment, classes.get(enrolment.class_id), shape, done[enrolment.user_id],
-                       scores[enrolment.user_id], sessions.get(enrolment.class_id, 0), attended.get(enrolment.id, 0))
+        course_class = classes.get(enrolment.class_id)
+        numbers = (done[enrolment.user_id], len(shape.required_ids), attended.get(enrolment.id, 0),
+                   sessions.get(enrolment.class_id, 0))
+        _apply_numbers(enrolment, course_class, shape, numbers[0], scores[enrolment.user_id], numbers[3], numbers[2])
+        if enrolment.completed_at is None and _numbers_hold(_mode(course_class), *numbers,
+                                                            min_attendance(course, course_class)):
+            ready.append(enrolment)
     db.session.flush()
-    for enrolment in enrolments:
-        if enrolment.completed_at is None and (enrolment.progress >= 1.0 or course.prerequisites):
-            evaluate_completion(enrolment)
+    for enrolment in ready:  # only these can complete: the full check runs for them alone
+        evaluate_completion(enrolment)
 
 
 # --- completion ---------------------------------------------------------------------------------
@@ -233,25 +238,28 @@ def prerequisites_met(user_id: int, course: Course) -> bool:
     return done == wanted
 
 
+def _numbers_hold(mode: ClassMode, done: int, required: int, attended: int, sessions: int, minimum: float) -> bool:
+    """The activity and attendance rules (not prerequisites) for one enrolment's counts."""
+    if mode in (ClassMode.online, ClassMode.blended) and (required == 0 or done < required):
+        return False
+    if mode is ClassMode.in_person and sessions == 0:
+        return False
+    if mode in (ClassMode.in_person, ClassMode.blended) and sessions:
+        return attended / sessions + 1e-9 >= minimum
+    return True
+
+
 def rules_hold(enrolment: Enrolment) -> bool:
     course = enrolment.course
     course_class = db.session.get(CourseClass, enrolment.class_id) if enrolment.class_id else None
-    mode = _mode(course_class)
     shape = _shape(course.id)
-    if mode in (ClassMode.online, ClassMode.blended):
-        if not shape.required_ids:
-            return False
-        rows = progress_map(enrolment.user_id, shape.required_ids)
-        if any(i not in rows or rows[i].completed_at is None for i in shape.required_ids):
-            return False
-    if mode in (ClassMode.in_person, ClassMode.blended):
-        sessions = _session_counts([course_class.id]).get(course_class.id, 0)
-        if sessions == 0 and mode is ClassMode.in_person:
-            return False
-        if sessions:
-            attended = _attended_counts([enrolment.id]).get(enrolment.id, 0)
-            if attended / sessions + 1e-9 < min_attendance(course, course_class):
-                return False
+    rows = progress_map(enrolment.user_id, shape.required_ids)
+    done = sum(1 for i in shape.required_ids if i in rows and rows[i].completed_at is not None)
+    sessions = _session_counts([enrolment.class_id]).get(enrolment.class_id, 0) if course_class else 0
+    attended = _attended_counts([enrolment.id]).get(enrolment.id, 0) if sessions else 0
+    if not _numbers_hold(_mode(course_class), done, len(shape.required_ids), attended, sessions,
+                         min_attendance(course, course_class)):
+        return False
     return prerequisites_met(enrolment.user_id, course)
 
 

@@ -38,4 +38,4 @@ def course_helpers():
     }
 
 
-from lms.courses.views import author, learn  # noqa: E402,F401  (routes join bp)
+from lms.courses.views import author, classes, learn, reports  # noqa: E402,F401  (routes join bp)

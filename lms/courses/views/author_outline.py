@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms.core import activities
 from lms.core.db import db
@@ -42,8 +43,11 @@ def add_section(key: str):
     course = editable(key)
     form = SectionForm()
     if form.validate_on_submit():
-        authoring.add_section(course, form.title_vi.data, form.title_en.data or "")
-        db.session.commit()
+        try:
+            authoring.add_section(course, form.title_vi.data, form.title_en.data or "")
+            db.session.commit()
+        except IntegrityError:  # the twin of a double-submitted form got there first
+            db.session.rollback()
     else:
         flash(_("Give the section a title."), "error")
     return _back(key)
@@ -96,6 +100,9 @@ def add_activity(key: str):
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
+        return _back(key)
+    except IntegrityError:  # the twin of a double-submitted form got there first
+        db.session.rollback()
         return _back(key)
     return redirect(url_for("courses.edit_activity", key=key, activity_key=activity.key))
 

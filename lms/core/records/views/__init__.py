@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
-from lms.core.records.views import dashboard, plans, record  # noqa: E402,F401  (routes)
+from lms.core.records.views import admin, dashboard, outside, plans, record  # noqa: E402,F401  (routes)

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Role, Unit
-from lms.core.permissions import managed_unit_paths, may_manage_unit, roles_required
+from lms.core.permissions import roles_required
+from lms.core.records.access import may_manage, top_managed_units
 from lms.core.records import dashboard as dash
-from lms.core.records import exports
+from lms.core.records import exports, jobs
 from lms.core.records.dates import local_today, parse_year
 from lms.core.records.labels import LEVEL_LABELS
 from lms.core.records.models import Requirement
@@ -30,13 +32,7 @@ def _page_number() -> int:
 
 def starting_units(user) -> list[Unit]:
     """Where a user's dashboard starts: the units they manage (admins: the top units)."""
-    if user.is_admin:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.valid_to.is_(None))
-                                        .order_by(Unit.name_folded)))
-    paths = managed_unit_paths(user)
-    return sorted([g.unit for g in user.grants if g.role is Role.unit_manager and g.unit is not None
-                   and not any(g.unit.path != p and g.unit.path.startswith(p) for p in paths)],
-                  key=lambda u: u.name_folded)
+    return top_managed_units(user)
 
 
 def chosen_unit() -> Unit | None:
@@ -44,7 +40,7 @@ def chosen_unit() -> Unit | None:
     raw = request.args.get("unit", "")
     if raw.isdigit():
         unit = db.session.get(Unit, int(raw))
-        if unit is None or not may_manage_unit(current_user, unit):
+        if unit is None or not may_manage(current_user, unit):
             abort(404)
         return unit
     starts = starting_units(current_user)
@@ -55,7 +51,7 @@ def breadcrumb(unit: Unit) -> list[tuple[Unit, bool]]:
     """The unit's ancestors and itself, each with whether the user may open it."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
-    return [(units[i], may_manage_unit(current_user, units[i])) for i in ids if i in units]
+    return [(units[i], may_manage(current_user, units[i])) for i in ids if i in units]
 
 
 @bp.get("/dashboard")
@@ -75,7 +71,7 @@ def dashboard():
         officials_page=officials_page, areas=CONTENT_AREAS, area_label=area_label, state_labels=STATE_LABELS,
         level_labels=LEVEL_LABELS,
         area_rows=[(area_label(a, locale), data.whole.areas[a]) for a in CONTENT_AREAS],
-        share_rows=[(r.name(locale), data.whole.requirements[r.id].share_met or 0) for r in data.requirements])
+        share_rows=[(r.name(locale), round(data.whole.requirements[r.id].share_met or 0)) for r in data.requirements])
 
 
 def _requirement_for(year: int) -> tuple[Requirement, list[Requirement]]:
@@ -117,3 +113,18 @@ def behind_xlsx():
     data = exports.behind_xlsx(unit, year, requirement, dash.rows_of(result))
     return send_file(io.BytesIO(data), mimetype=exports.XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"behind-{unit.code}-{year}-{requirement.id}.xlsx")
+
+
+@bp.post("/dashboard/behind/remind")
+@roles_required(Role.unit_manager)
+def remind():
+    """Remind everyone behind (with an account); a second click in the same week reminds nobody twice."""
+    today = local_today()
+    year = parse_year(request.args.get("year"), today.year)
+    unit = chosen_unit() or abort(404)
+    requirement, _requirements = _requirement_for(year)
+    reminded, behind_count = jobs.remind_behind(unit, year, requirement, today)
+    db.session.commit()
+    flash(_("%(reminded)s of the %(behind)s officials behind were reminded (those without an account, or already "
+            "reminded this week, were not).", reminded=reminded, behind=behind_count), "success")
+    return redirect(url_for("records.behind", unit=unit.id, year=year, requirement=requirement.id))

@@ -13,13 +13,13 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.i18n import locale_code
 from lms.core.models import Unit
-from lms.core.permissions import may_manage_unit
+from lms.core.records.access import may_manage, may_report
 from lms.core.records import exports, plans
 from lms.core.records.dates import local_today, parse_year
 from lms.core.records.forms import PlanForm
 from lms.core.records.labels import LEVEL_LABELS
 from lms.core.records.models import TrainingPlan
-from lms.core.records.report import may_report, provincial_report
+from lms.core.records.report import provincial_report
 from lms.core.records.views import bp
 from lms.core.records.views.dashboard import starting_units
 from lms.core.vocab import CONTENT_AREAS, area_label
@@ -39,7 +39,7 @@ def _root() -> Unit | None:
     raw = request.args.get("unit", "")
     if raw.isdigit():
         unit = db.session.get(Unit, int(raw))
-        if unit is None or not may_manage_unit(current_user, unit):
+        if unit is None or not may_manage(current_user, unit):
             abort(404)
         return unit
     starts = starting_units(current_user)
@@ -49,7 +49,7 @@ def _root() -> Unit | None:
 def _plannable_units(root: Unit | None) -> list[Unit]:
     """Units a plan may be made for: current units the user manages (below `root` when given)."""
     statement = select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
-    units = [u for u in db.session.scalars(statement) if may_manage_unit(current_user, u)]
+    units = [u for u in db.session.scalars(statement) if may_manage(current_user, u)]
     return [u for u in units if root is None or u.path.startswith(root.path)]
 
 
@@ -89,7 +89,7 @@ def edit_plan():
                 form[f"trainees_{target.content_area}"].data = target.trainees
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data or 0)
-        if unit is None or not may_manage_unit(current_user, unit):
+        if unit is None or not may_manage(current_user, unit):
             abort(403)
         data = plans.PlanInput(year=form.year.data, unit_id=unit.id, note=form.note.data or "",
                                targets={area: (classes.data or 0, trainees.data or 0)
@@ -111,7 +111,7 @@ def edit_plan():
 @reporters_only
 def delete_plan(plan_id: int):
     plan = db.session.get(TrainingPlan, plan_id) or abort(404)
-    if not may_manage_unit(current_user, plan.unit):
+    if not may_manage(current_user, plan.unit):
         abort(404)
     year = plan.year
     plans.delete_plan(plan, actor_id=current_user.id)

@@ -1,0 +1,55 @@
+"""Forgotten password: ask for a link (/password/forgot), then set a new password (/password/reset/<token>)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.notifications import passwords
+from lms.core.notifications.forms import ForgotPasswordForm, ResetPasswordForm
+
+bp = Blueprint("password_reset", __name__, url_prefix="/password")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.request_reset(form.identifier.data, request.remote_addr or "")
+        except passwords.ResetThrottled as throttled:
+            db.session.rollback()
+            return render_template("core/notifications/password/forgot.html", form=form, error=str(throttled)), 429
+        db.session.commit()
+        # The same answer whether the account exists, has an address, or not.
+        return render_template("core/notifications/password/forgot_sent.html", minutes=_ttl_minutes())
+    return render_template("core/notifications/password/forgot.html", form=form, error=None)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    if passwords.valid_token(token) is None:
+        return render_template("core/notifications/password/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.reset_password(token, form.new.data, form.confirm.data)
+        except passwords.ResetLinkInvalid:
+            db.session.rollback()
+            return render_template("core/notifications/password/reset_invalid.html"), 404
+        except DomainError as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password has been changed. Log in with the new password."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("core/notifications/password/reset.html", form=form)
+
+
+def _ttl_minutes() -> int:
+    return current_app.config["PASSWORD_RESET_TTL_SECONDS"] // 60

@@ -1,0 +1,230 @@
+"""Grading: attempts (automatic for all but essays), the essay queue, regrading, and the quiz grade.
+
+Grading an attempt reads its questions in one query, grades them in Python with each type's pure
+`grade()`, and writes the results back in one executemany. When nothing waits for a lecturer, the
+attempt is graded: the official's quiz grade follows the grading method, and `attempt_graded` is sent
+in the same transaction (receivers flush; the view, job or command commits once).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Float, Integer, column, select, update, values
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from lms.core import audit, events
+from lms.core.db import db, utcnow
+from lms.core.errors import DomainError, NotFound
+from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, GradingMethod, Question, Quiz,
+                                QuizGrade)
+from lms.quizzes.types import get_type
+
+EPSILON = 1e-9
+
+
+def lock_attempt(attempt_id: int, *, shared: bool = False) -> Attempt | None:
+    """Load an attempt with a row lock on PostgreSQL (FOR UPDATE; FOR SHARE when `shared`).
+
+    Submitting takes the exclusive lock, saving an answer the shared one: an answer is never written
+    into an attempt that a concurrent submit is grading, and two submits grade it once.
+    """
+    statement = select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(read=shared)
+    return db.session.scalar(statement)
+
+
+def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """(Re)grade a submitted attempt from its saved responses; keeps what lecturers graded by hand."""
+    now = now or utcnow()
+    with db.session.no_autoflush:  # the attempt's own changes are written once, below
+        rows = db.session.execute(
+            select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,
+                   AttemptQuestion.manually_graded_at, Question.qtype, Question.data, Question.version)
+            .join(Question, Question.id == AttemptQuestion.question_id)
+            .where(AttemptQuestion.attempt_id == attempt.id)).all()
+    changes, points, max_points, pending = [], 0.0, 0.0, False
+    for row in rows:
+        kind = get_type(row.qtype)
+        if kind is None or not kind.gradable:
+            changes.append({"id": row.id, "fraction": None, "points": None, "needs_manual": False,
+                            "question_version": row.version})
+            continue
+        max_points += row.mark
+        needs_manual = False
+        if not kind.automatic:
+            if row.manually_graded_at is not None:
+                fraction = row.fraction
+            elif not kind.answered(row.response):
+                fraction = 0.0  # an essay left empty: nothing for a lecturer to read
+            else:
+                fraction, needs_manual = None, True
+        else:
+            fraction = kind.grade(row.data, row.response) if row.response is not None else 0.0
+        if fraction is None:
+            pending = pending or needs_manual
+            changes.append({"id": row.id, "fraction": None, "points": None, "needs_manual": needs_manual,
+                            "question_version": row.version})
+            continue
+        fraction = max(0.0, min(1.0, float(fraction)))
+        points += fraction * row.mark
+        changes.append({"id": row.id, "fraction": fraction, "points": fraction * row.mark, "needs_manual": False,
+                        "question_version": row.version})
+    if changes:
+        _write_grades(changes)
+        _expire_loaded_questions(attempt.id)
+    attempt.max_points = max_points
+    attempt.points = points
+    if pending:
+        attempt.state = AttemptState.needs_grading
+        attempt.score = None
+        db.session.flush()
+        return attempt
+    attempt.state = AttemptState.graded
+    attempt.score = points / max_points if max_points > EPSILON else 0.0
+    attempt.graded_at = now
+    db.session.flush()
+    grade, passed = update_quiz_grade(attempt.quiz, attempt.user_id, now)
+    events.send(events.attempt_graded, events.AttemptGraded(
+        attempt_id=attempt.id, quiz_id=attempt.quiz_id, user_id=attempt.user_id, score=attempt.score,
+        quiz_grade=grade, passed=passed, graded_at=now))
+    return attempt
+
+
+def _write_grades(changes: list[dict]) -> None:
+    """All of an attempt's marks in one UPDATE ... FROM (VALUES ...) statement on PostgreSQL (set-based, one
+    round trip); SQLite, which cannot name a VALUES list's columns, gets one executemany."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        with db.session.no_autoflush:
+            db.session.execute(update(AttemptQuestion), changes)
+        return
+    table = AttemptQuestion.__table__
+    graded = values(column("id", Integer), column("fraction", Float), column("points", Float),
+                    column("needs_manual", Boolean), column("question_version", Integer), name="graded").data(
+        [(c["id"], c["fraction"], c["points"], c["needs_manual"], c["question_version"]) for c in changes])
+    with db.session.no_autoflush:
+        db.session.execute(table.update().where(table.c.id == graded.c.id).values(
+            fraction=graded.c.fraction, points=graded.c.points, needs_manual=graded.c.needs_manual,
+            question_version=graded.c.question_version))
+
+
+def _expire_loaded_questions(attempt_id: int) -> None:
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, AttemptQuestion) and obj.attempt_id == attempt_id:
+            db.session.expire(obj)
+
+
+def quiz_grade(method: GradingMethod, scores: list[float]) -> float:
+    """The grade from graded attempts' scores in attempt order."""
+    if not scores:
+        return 0.0
+    if method is GradingMethod.highest:
+        return max(scores)
+    if method is GradingMethod.average:
+        return sum(scores) / len(scores)
+    if method is GradingMethod.first:
+        return scores[0]
+    return scores[-1]
+
+
+def passes(quiz: Quiz, grade: float) -> bool:
+    return grade + EPSILON >= (quiz.pass_mark or 0.0)
+
+
+def update_quiz_grade(quiz: Quiz, user_id: int, now: datetime) -> tuple[float, bool]:
+    """Recompute and store an official's grade on a quiz; returns (grade, passed)."""
+    scores = list(db.session.scalars(select(Attempt.score).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == AttemptState.graded)
+        .order_by(Attempt.number)))
+    scores = [s for s in scores if s is not None]
+    grade = quiz_grade(quiz.grading_method, scores)
+    passed = bool(scores) and passes(quiz, grade)
+    values = {"quiz_id": quiz.id, "user_id": user_id, "grade": grade, "passed": passed,
+              "graded_attempts": len(scores), "updated_at": now}
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(QuizGrade).values(**values)
+    statement = statement.on_conflict_do_update(index_elements=["quiz_id", "user_id"],
+                                                set_={k: v for k, v in values.items() if k not in ("quiz_id", "user_id")})
+    db.session.execute(statement)
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, QuizGrade) and obj.quiz_id == quiz.id and obj.user_id == user_id:
+            db.session.expire(obj)
+    return grade, passed
+
+
+# -- essays ----------------------------------------------------------------------------------------
+
+def grade_manually(attempt_question_id: int, *, grader_id: int, points: float, comment: str = "",
+                   now: datetime | None = None) -> Attempt:
+    """A lecturer's grade for one answer (an essay, or an override); the attempt is regraded with it."""
+    now = now or utcnow()
+    row = db.session.get(AttemptQuestion, attempt_question_id)
+    if row is None:
+        raise NotFound(_l("That answer no longer exists."))
+    attempt = lock_attempt(row.attempt_id)
+    if attempt.state is AttemptState.in_progress:
+        raise DomainError(_l("The attempt is still in progress; grade it after it is submitted."))
+    if points is None or points != points or not 0 <= points <= row.mark + EPSILON:
+        raise DomainError(_l("Give between 0 and %(max)s points."), max=_fmt(row.mark))
+    db.session.refresh(row)
+    row.fraction = points / row.mark if row.mark > EPSILON else 0.0
+    row.points = points
+    row.comment = (comment or "").strip()[:10_000]
+    row.graded_by, row.manually_graded_at, row.needs_manual = grader_id, now, False
+    db.session.flush()
+    audit.record("quiz.answer_graded", "quiz_attempt", attempt.id, actor_id=grader_id,
+                 data={"attempt_question_id": row.id, "points": points})
+    return grade_attempt(attempt, now)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def essay_queue(bank_ids_condition):
+    """A select() of answers waiting for a lecturer, oldest first, limited to managed banks."""
+    from lms.quizzes.models import QuestionBank
+    return (select(AttemptQuestion).join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .join(Quiz, Quiz.id == Attempt.quiz_id).join(QuestionBank, QuestionBank.id == Quiz.bank_id)
+            .where(AttemptQuestion.needs_manual.is_(True), Attempt.state == AttemptState.needs_grading,
+                   bank_ids_condition)
+            .order_by(Attempt.submitted_at, AttemptQuestion.position))
+
+
+# -- regrading ---------------------------------------------------------------------------------------
+
+def regrade(*, quiz_id: int | None = None, question_id: int | None = None, actor_id: int | None = None,
+            now: datetime | None = None) -> int:
+    """Regrade every submitted attempt of a quiz, or every one that asked a question (after a correction).
+
+    Saved responses are never changed; only the marks are recomputed. Returns the number of attempts.
+    """
+    now = now or utcnow()
+    statement = select(Attempt.id).where(Attempt.state != AttemptState.in_progress)
+    if quiz_id is not None:
+        statement = statement.where(Attempt.quiz_id == quiz_id)
+    if question_id is not None:
+        statement = statement.where(Attempt.id.in_(
+            select(AttemptQuestion.attempt_id).where(AttemptQuestion.question_id == question_id)))
+    ids = list(db.session.scalars(statement.order_by(Attempt.id)))
+    for attempt_id in ids:
+        attempt = lock_attempt(attempt_id)
+        if attempt is not None and attempt.state is not AttemptState.in_progress:
+            grade_attempt(attempt, now)
+    if ids:
+        audit.record("quiz.regraded", "quiz" if quiz_id else "quiz_question", quiz_id or question_id,
+                     actor_id=actor_id, data={"attempts": len(ids)})
+    return len(ids)
+
+
+def stale_attempts(quiz_id: int) -> int:
+    """Submitted attempts graded against an older version of one of their questions."""
+    from sqlalchemy import func
+    return db.session.scalar(
+        select(func.count(func.distinct(AttemptQuestion.attempt_id)))
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(Question, Question.id == AttemptQuestion.question_id)
+        .where(Attempt.quiz_id == quiz_id, Attempt.state != AttemptState.in_progress,
+               AttemptQuestion.question_version != Question.version)) or 0
