@@ -48,6 +48,18 @@ def class_certificate_ids(class_id: int) -> list[int]:
         .order_by(Certificate.register_year, Certificate.register_seq)))
 
 
+def check_printable(class_id: int) -> None:
+    """Raise MissingImage before streaming if any image the class's certificates print is gone."""
+    rows = db.session.execute(select(Certificate.signature_file_id, Certificate.seal_file_id,
+                                     Certificate.background_file_id).distinct()
+                              .where(Certificate.class_id == class_id,
+                                     Certificate.status.in_([Status.valid, Status.expired]))).all()
+    for signature, seal, background in rows:
+        render.load_image(signature, render.IMAGE_NAMES["signature"])
+        render.load_image(seal, render.IMAGE_NAMES["seal"])
+        render.load_image(background, render.IMAGE_NAMES["background"])
+
+
 def stream_zip(certificate_ids: list[int]) -> Iterator[bytes]:
     """Yield a ZIP of the certificates' PDFs, named by register number and holder."""
     pipe = _Pipe()

@@ -220,3 +220,16 @@ def test_the_demo_seeds_a_template_per_school_and_rules_once(app, school, fake_c
     assert [t.school_id for t in templates] == [school.id]
     rules = list(db.session.scalars(select(CertificateRule)))
     assert [(r.scope, r.template_id) for r in rules] == [(f"course:{course.key}", templates[0].id)]
+
+
+def test_the_class_zip_refuses_clearly_when_an_image_is_gone(issue_class, template, stored_image, school_admin,
+                                                             login):
+    from lms.core import storage
+    stored = stored_image(seal=True)
+    template.seal_file_id = stored.id
+    setup, _ = issue_class(names=("Đặng Quốc Bảo",))
+    db.session.commit()
+    storage.path_for(stored.sha256).unlink()
+    response = login(school_admin).get(f"/certificates/classes/{setup.klass.id}/certificates.zip",
+                                       follow_redirects=True)
+    assert response.mimetype == "text/html" and "seal image is missing from storage" in response.get_data(as_text=True)

@@ -14,7 +14,6 @@ from lms.core.permissions import may_run_school, roles_required
 from lms.certificates import archive
 from lms.certificates.dates import local_today
 from lms.certificates.forms import IssueForm
-from lms.certificates.models import Certificate
 from lms.certificates.pdf import render
 from lms.certificates.services import setup
 from lms.certificates.services.eligibility import class_eligibility, class_facts, find_rule, require_catalog
@@ -102,10 +101,9 @@ def class_zip(class_id: int):
     if not ids:
         flash(_("This class has no certificates to download yet."), "warning")
         return redirect(url_for("certificates.class_page", class_id=class_id))
-    # Render anything that cannot be printed before the first byte goes out, so an error is a clear page.
-    first = db.session.get(Certificate, ids[0])
+    # A missing image must be a clear page, not a ZIP broken half-way: check before the first byte.
     try:
-        render.cached_pdf(first)
+        archive.check_printable(class_id)
     except render.MissingImage as problem:
         flash(str(problem), "error")
         return redirect(url_for("certificates.class_page", class_id=class_id))
