@@ -46,7 +46,10 @@ def load_config(app, overrides: dict | None = None) -> None:
     app.config.from_object(Defaults)
     settings = os.environ.get("LMS_SETTINGS")
     if settings:
-        app.config.from_pyfile(str(Path(settings).resolve()))
+        path = Path(settings).resolve()
+        if not path.is_file():
+            raise ConfigError(f"Refusing to start: LMS_SETTINGS names {path}, which is not a file.")
+        app.config.from_pyfile(str(path))
     for key, raw in os.environ.items():
         if key.startswith("LMS_") and key not in ("LMS_SETTINGS",) and not key.startswith("LMS_TEST_"):
             name = key[4:]
