@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jwt
 import pytest
@@ -11,19 +10,9 @@ from jsonschema import Draft201909Validator
 from lms.core.db import db
 from lms.certificates import openbadges, signing
 from lms.certificates.services import lifecycle
+from tests.interop import INTEROP
 
-
-
-def _interop_ob3() -> Path:
-    """shared/interop/credentials/ob3, found beside the repository (main checkout or worktree)."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "interop" / "credentials" / "ob3"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("shared/interop/credentials/ob3 is not beside this repository")
-
-
-OB3 = _interop_ob3()
+OB3 = INTEROP / "credentials" / "ob3"
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from lms.core.db import db, utcnow
 
-INTEROP = Path("/work/shared/interop/questions")
-if not INTEROP.exists():  # the shared folder sits next to the worktree
-    INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop" / "questions"
+from tests.interop import INTEROP as SHARED_INTEROP
+
+INTEROP = SHARED_INTEROP / "questions"
 
 SAMPLES = {
     "single_choice": {"options": [{"text": "Hà Nội", "fraction": 1}, {"text": "Huế", "fraction": 0},
