@@ -55,9 +55,11 @@ node_modules/axe-core: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
-# Browser tests drive Debian's Chromium, the benchmark smoke test drives wrk: installed when missing (as root).
+# Browser tests drive Debian's Chromium, the benchmark smoke test drives wrk, the two-node test runs
+# nginx (bench/two_nodes.py): installed when missing (as root).
 browsers:
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
+	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || true
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the browser tests"; \

@@ -124,6 +124,13 @@ class Server:
         return Sampler()
 
 
+def query(server: Server, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read the seeded database (which officials are enrolled where), to point scenarios at real rows."""
+    import psycopg
+    with psycopg.connect(server.database_url.replace("+psycopg", "")) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def login(base_url: str, identifier: str, password: str) -> httpx.Client:
     client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=60)
     token = csrf_token(client.get("/login").text)

@@ -23,9 +23,11 @@ BACKEND = os.environ.get("LMS_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ALL_PLUGINS = ["courses", "quizzes", "certificates", "scorm"]
 
-# The suite configures every app itself: settings exported by the calling shell must not leak in.
-for _name in [name for name in os.environ if name.startswith("LMS_") and not name.startswith("LMS_TEST_")]:
-    del os.environ[_name]
+
+def pytest_configure(config):
+    """The suite configures every app itself: settings exported by the calling shell must not leak in."""
+    for name in [name for name in os.environ if name.startswith("LMS_") and not name.startswith("LMS_TEST_")]:
+        del os.environ[name]
 
 
 def pytest_sessionstart(session):

@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder=str(REPO_ROOT / "templates"), static_folder=str(PACKAGE_ROOT / "static"))
     load_config(app, config)
     check_secret_key(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     plugins = load_plugins(list(app.config["PLUGINS"]))

@@ -46,10 +46,31 @@ class SeedContext:
     official_user_ids: dict[int, int] = field(default_factory=dict)  # official id -> user id
     lecturer_user_ids: list[int] = field(default_factory=list)
     password_hash: str = ""
+    #: What a plugin leaves for later ones, under names it documents (plugins run in PLUGINS order,
+    #: after those they require): the courses plugin puts "activity_takers" (ActivityTaker) here.
+    shared: dict = field(default_factory=dict)
+    #: Steps a plugin asks to run after every plugin's seed_bench, in order: (name, function()).
+    later: list = field(default_factory=list)
 
     def rng(self, name: str) -> random.Random:
         """A generator of its own per plugin, so one plugin's draws do not shift another's."""
         return random.Random(f"{self.seed}:{name}")
+
+
+@dataclass(frozen=True)
+class ActivityTaker:
+    """A person the courses seeder has taking an activity of another plugin's type (a quiz): that
+    plugin writes its own records of it (attempts) and reports each result as an
+    lms.core.events.ActivityOutcome in `context.shared["activity_outcomes"]`. `passes` says whether
+    the result must pass (the enrolment was completed with it); the result stands at `not_after`
+    (the last try), the person having begun about `not_before` (earlier failed tries may precede)."""
+
+    activity_type: str
+    activity_ref: str
+    user_id: int
+    passes: bool
+    not_before: datetime
+    not_after: datetime
 
 
 def insert_batches(table, rows: list[dict]) -> None:
@@ -161,7 +182,10 @@ def bench_seed(officials, classes, credits, years, seed):
     # Core sub-packages (the training record) register (name, function(context)) in their init_app.
     steps += [(name, lambda hook=hook: hook(context)) for name, hook in current_app.extensions["lms"]["bench_seeders"]]
     steps += [(name, lambda plugin=plugin: plugin.seed_bench(context)) for name, plugin in enabled_plugins().items()]
-    for name, step in steps:
+    done = 0
+    while done < len(steps) + len(context.later):  # steps may add later ones
+        name, step = steps[done] if done < len(steps) else context.later[done - len(steps)]
+        done += 1
         started = time.perf_counter()
         step()
         db.session.commit()

@@ -30,6 +30,9 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Proxies in front of gunicorn (nginx: 1) whose X-Forwarded-For and -Proto are trusted, so that
+    # per-address limits see the user's address, not the proxy's. 0: no proxy, trust no header.
+    PROXY_COUNT = 0
     SITE_NAME = "LMS"
 
 

@@ -79,3 +79,7 @@ class CoursesPlugin(Plugin):
     def seed_demo(self) -> None:
         from lms.courses.demo import seed
         seed()
+
+    def seed_bench(self, context) -> None:
+        from lms.courses.bench_seed import seed_bench
+        seed_bench(context)

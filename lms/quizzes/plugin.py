@@ -45,6 +45,10 @@ class QuizzesPlugin(Plugin):
         from lms.quizzes.demo import seed_demo_quizzes
         seed_demo_quizzes()
 
+    def seed_bench(self, context) -> None:
+        from lms.quizzes.bench_seed import seed_bench
+        seed_bench(context)
+
     def setup(self, app: Flask) -> None:
         from lms.core import activities
         from lms.quizzes.activity import QuizActivity

@@ -25,13 +25,17 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _slow_grading(monkeypatch, seconds=0.6):
+def _slow_grading(monkeypatch, seconds=0.6) -> threading.Event:
+    """Grading takes `seconds`; the event returned is set once a submit holds the attempt's lock."""
     real = attempt_service.grade_attempt
+    locked = threading.Event()
 
     def slow(attempt, now=None):
+        locked.set()
         time.sleep(seconds)  # inside the row lock: a concurrent request must wait, not grade again
         return real(attempt, now)
     monkeypatch.setattr(attempt_service, "grade_attempt", slow)
+    return locked
 
 
 def _client(app, user):
@@ -112,10 +116,10 @@ def test_an_answer_racing_a_submit_is_refused_not_written_after_grading(app, mak
     quiz_id, attempt_id = _prepared_attempt(make_quiz, make_question, official_user)
     second_id = db.session.get(Attempt, attempt_id).questions[1].id
     submitter, answerer = _client(app, official_user), _client(app, official_user)
-    _slow_grading(monkeypatch)
+    locked = _slow_grading(monkeypatch, seconds=1.0)
 
     def late_answer():
-        time.sleep(0.2)  # arrives while the submit holds the lock
+        assert locked.wait(timeout=30)  # arrives while the submit holds the lock
         return answerer.post(f"/quizzes/attempts/{attempt_id}/answer", data={"slot": second_id,
                                                                               f"q{second_id}": "true"})
     submit, answer = _together(lambda: submitter.post(f"/quizzes/attempts/{attempt_id}/submit"), late_answer)

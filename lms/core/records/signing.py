@@ -1,8 +1,8 @@
 """The platform's Ed25519 key: it signs transcripts so that a printed copy can be checked.
 
-The private key lives in the instance folder (`keys/platform-ed25519.pem`, or the file named by
-`RECORDS_SIGNING_KEY_PATH`), created on first use with mode 0600; several processes creating it at
-once agree on one file.
+The private key lives beside the uploaded files (`STORAGE_PATH/keys/platform-ed25519.pem`, or the file
+named by `RECORDS_SIGNING_KEY_PATH`), so that machines sharing the storage share the key; it is created
+on first use with mode 0600, and several processes creating it at once agree on one file.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from flask import current_app
 
 def key_path() -> Path:
     configured = current_app.config.get("RECORDS_SIGNING_KEY_PATH")
-    return Path(configured) if configured else Path(current_app.instance_path) / "keys" / "platform-ed25519.pem"
+    return Path(configured) if configured else Path(current_app.config["STORAGE_PATH"]) / "keys" / "platform-ed25519.pem"
 
 
 def private_key() -> Ed25519PrivateKey:
