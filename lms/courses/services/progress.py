@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -83,9 +83,18 @@ def after_change(user_id: int, course_ids, *, activity_id: int | None = None) ->
         evaluate_completion(enrolment)
 
 
-def touch(enrolment: Enrolment, activity_id: int) -> None:
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def touch(enrolment: Enrolment, activity_id: int) -> bool:
+    """Note where the learner is; False (nothing written) when it is where they were minutes ago."""
+    now = utcnow()
+    if (enrolment.last_activity_id == activity_id and enrolment.last_activity_at is not None
+            and now - enrolment.last_activity_at < TOUCH_EVERY):
+        return False
     enrolment.last_activity_id = activity_id
-    enrolment.last_activity_at = utcnow()
+    enrolment.last_activity_at = now
+    return True
 
 
 def on_outcome(user_id: int, activity_type: str, activity_ref: str, *, completed: bool,

@@ -120,28 +120,35 @@ def _completes_on_view(activity) -> bool:
 @login_required
 def lesson(key: str, activity_key: str):
     course = course_or_404(key)
-    activity = activity_or_404(course, activity_key)
+    sections = outline(course)
+    ordered = [a for s in sections for a in s.activities]
+    index = next((n for n, a in enumerate(ordered) if a.key == activity_key), None)
+    if index is None:
+        abort(404)
+    activity = ordered[index]
     enrolment, editor = learner_access(course)
     if not visible_to(course, enrolment, editor):
         abort(404)
-    if enrolment is not None:
-        # Record first and commit, then read what the page shows: nothing expired by the commit is
-        # reloaded row by row, so the page runs the same queries however long the course.
-        progress.touch(enrolment, activity.id)
-        if _completes_on_view(activity):
-            row = progress.progress_map(current_user.id, [activity.id]).get(activity.id)
-            if row is None or row.completed_at is None:
-                activities.report_outcome(current_user.id, activity.type, activity.ref, completed=True)
-        db.session.commit()
-    sections = outline(course)
-    ordered = [a for s in sections for a in s.activities]
     done = progress.progress_map(current_user.id, [a.id for a in ordered]) if enrolment else {}
+    if enrolment is not None:
+        # A repeat view within minutes writes nothing; otherwise record, commit, and read again what the
+        # commit expired (the same queries however long the course).
+        row = done.get(activity.id)
+        completes = _completes_on_view(activity) and (row is None or row.completed_at is None)
+        moved = progress.touch(enrolment, activity.id)
+        if completes:
+            activities.report_outcome(current_user.id, activity.type, activity.ref, completed=True)
+        if completes or moved:
+            db.session.commit()
+            sections = outline(course)
+            ordered = [a for s in sections for a in s.activities]
+            activity = ordered[index]
+            done = progress.progress_map(current_user.id, [a.id for a in ordered])
     row = done.get(activity.id)
     kind = activities.get(activity.type)
     details = info(activity, course)
     body = Markup(kind.render(details, current_user)) if kind else None
     launch = kind.launch_url(details) if kind else None
-    index = ordered.index(next(a for a in ordered if a.id == activity.id))
     return render_template(
         "courses/lesson.html", course=course, activity=activity, sections=sections, done=done, row=row,
         enrolment=enrolment, editor=editor, body=body, launch=launch, kind=kind,
