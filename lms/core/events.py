@@ -1,24 +1,49 @@
 """The event catalogue: every signal the platform sends, in one place.
 
-Senders call `send(signal, payload)`. Receivers run in the sender's transaction: they flush, never
-commit; the view, job or CLI command that started the chain commits once. Payloads are frozen
-dataclasses carrying ids and keys, never another plugin's objects. Receivers must be idempotent.
+Senders call `send(signal, payload)`, or `send_many(signal, payloads)` for a batch (a class's
+certificates): a receiver connected with `connect_batch` then takes the whole list at once, set-based,
+and every other receiver still gets one call per payload. Receivers run in the sender's transaction:
+they flush, never commit; the view, job or CLI command that started the chain commits once. Payloads
+are frozen dataclasses carrying ids and keys, never another plugin's objects. Receivers must be idempotent.
 
 The chain runs one way: quizzes -> courses -> certificates -> records (core).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from blinker import Namespace
 
 _signals = Namespace()
+_batch_receivers: dict[tuple[str, Callable], Callable] = {}  # (signal name, receiver) -> its batch form
 
 
 def send(signal, payload) -> list:
     """Send `payload` on `signal`; the sender is the payload's class name (for filtering)."""
     return signal.send(type(payload).__name__, payload=payload)
+
+
+def connect_batch(signal, receiver: Callable, batch_receiver: Callable) -> None:
+    """Connect `receiver(sender, payload=...)`, and `batch_receiver(sender, payloads=[...])` for `send_many`."""
+    signal.connect(receiver, weak=False)
+    _batch_receivers[(signal.name, receiver)] = batch_receiver
+
+
+def send_many(signal, payloads: Sequence) -> None:
+    """Send a batch: the same outcome as `send` for each payload in turn, but receivers that have a batch
+    form take the whole list in one call."""
+    if not payloads:
+        return
+    sender = type(payloads[0]).__name__
+    for receiver in list(signal.receivers_for(sender)):
+        batch = _batch_receivers.get((signal.name, receiver))
+        if batch is not None:
+            batch(sender, payloads=list(payloads))
+        else:
+            for payload in payloads:
+                receiver(sender, payload=payload)
 
 
 # --- activities and courses ---------------------------------------------------------------------

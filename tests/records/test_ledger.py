@@ -222,3 +222,49 @@ def test_the_check_command_reports_differences(app, runner, make_official, issue
 def test_the_wide_totals_have_one_column_per_content_area():
     columns = {c.name for c in OfficialYearTotal.__table__.columns} - {"year", "official_id", "credits", "total"}
     assert columns == set(CONTENT_AREAS), "a content area was added or renamed: add a migration for its column"
+
+
+def test_a_batch_of_certificates_counts_like_the_same_certificates_one_by_one(app, make_official, issue):
+    """`send_many` (a class issued at once) reaches the set-based receiver: replays inside and across
+    batches add nothing, copies add nothing, and the totals match a recount."""
+    from lms.core import events
+    people = [make_official() for _ in range(3)]
+    before = issue(people[0], periods=4)  # already in the ledger: the batch replays it
+
+    def payload(person, certificate_id, **changes):
+        facts = dict(certificate_id=certificate_id, official_id=person.id, school_id=None, title_vi="Lớp A",
+                     title_en="Class A", content_area="state_management", topics=(), periods=8.0,
+                     issued_on=date(2025, 5, 2), verification_code=f"VB{certificate_id}")
+        return events.CertificateIssued(**{**facts, **changes})
+    batch = [before, payload(people[0], 9001), payload(people[1], 9002, content_area="defence_security"),
+             payload(people[1], 9003, issued_on=date(2024, 12, 1)), payload(people[2], 9004, copy_of=9001),
+             payload(people[2], 9005, periods=2.5)]
+    events.send_many(events.certificate_issued, batch)
+    events.send_many(events.certificate_issued, batch)  # the whole batch again: nothing twice
+    db.session.flush()
+
+    counted = db.session.scalars(select(TrainingCredit.source_id).where(TrainingCredit.withdrawn_at.is_(None))).all()
+    assert sorted(counted) == sorted([str(before.certificate_id), "9001", "9002", "9003", "9005"])
+    assert credit_counts(people[0].id) == {2025: (2, 12.0)}
+    assert official_totals(people[1].id) == {(2025, "defence_security"): 8.0, (2024, "state_management"): 8.0}
+    assert credit_counts(people[2].id) == {2025: (1, 2.5)}
+    assert ledger.total_differences() == []
+    added = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "credit.added"))
+    assert added == 5
+
+
+def test_send_many_gives_plain_receivers_one_call_per_payload(app, make_official):
+    from lms.core import events
+    seen = []
+
+    def plain(sender, payload, **kwargs):
+        seen.append(payload.certificate_id)
+    events.certificate_issued.connect(plain)
+    try:
+        person = make_official()
+        events.send_many(events.certificate_issued, [events.CertificateIssued(
+            certificate_id=n, official_id=person.id, school_id=None, title_vi="Lớp", title_en="", content_area="science_technology_digital",
+            topics=(), periods=1.0, issued_on=date(2025, 1, 2), verification_code=f"VS{n}") for n in (1, 2, 3)])
+    finally:
+        events.certificate_issued.disconnect(plain)
+    assert seen == [1, 2, 3]

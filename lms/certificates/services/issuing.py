@@ -120,8 +120,7 @@ def issue_batch(source: Source, verdicts: list[Verdict], *, actor_id: int | None
             expires_on=expiry_for(rule, completed_on, previous_expiry), actor_id=actor_id))
     ids = insert_certificates(rows)
     audit_issued(ids, rows, actor_id=actor_id, reason=reason, at=now)
-    for certificate_id, row in zip(ids, rows):
-        send_issued(certificate_id, row)
+    events.send_many(events.certificate_issued, [issued_payload(i, row) for i, row in zip(ids, rows)])
     report.issued = ids
     return report
 
@@ -215,12 +214,16 @@ def audit_issued(ids: list[int], rows: list[dict], *, actor_id: int | None, reas
         db.session.execute(insert(AuditEntry), entries)
 
 
-def send_issued(certificate_id: int, row: dict, *, copy_of: int | None = None) -> None:
-    events.send(events.certificate_issued, events.CertificateIssued(
+def issued_payload(certificate_id: int, row: dict, *, copy_of: int | None = None) -> events.CertificateIssued:
+    return events.CertificateIssued(
         certificate_id=certificate_id, official_id=row["official_id"], school_id=row["school_id"],
         title_vi=row["course_title_vi"], title_en=row["course_title_en"], content_area=row["content_area"],
         topics=tuple(row["topics"]), periods=row["periods"], issued_on=row["issued_on"],
-        verification_code=row["verification_code"], copy_of=copy_of))
+        verification_code=row["verification_code"], copy_of=copy_of)
+
+
+def send_issued(certificate_id: int, row: dict, *, copy_of: int | None = None) -> None:
+    events.send(events.certificate_issued, issued_payload(certificate_id, row, copy_of=copy_of))
 
 
 # --- the two ways in -----------------------------------------------------------------------------

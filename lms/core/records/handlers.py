@@ -6,19 +6,28 @@ from sqlalchemy import select
 from lms.core import audit, events
 from lms.core.db import db
 from lms.core.models import AuditEntry
-from lms.core.records.ledger import CreditFacts, add_credit, withdraw_credit
+from lms.core.records.ledger import CreditFacts, add_credit, add_credits, withdraw_credit
 from lms.core.records.models import ApiToken, CreditSource, Requirement, TrainingPlan
+
+
+def _certificate_credit(payload: events.CertificateIssued) -> CreditFacts:
+    return CreditFacts(
+        official_id=payload.official_id, source=CreditSource.certificate, source_id=str(payload.certificate_id),
+        title_vi=payload.title_vi, title_en=payload.title_en, content_area=payload.content_area,
+        topics=tuple(payload.topics), periods=payload.periods, earned_on=payload.issued_on,
+        school_id=payload.school_id, certificate_id=payload.certificate_id,
+        verification_code=payload.verification_code)
 
 
 def on_certificate_issued(sender, payload: events.CertificateIssued, **kwargs) -> None:
     if payload.copy_of is not None:
         return  # a re-issued copy of a lost certificate: the original's credit stands, nothing is added
-    add_credit(CreditFacts(
-        official_id=payload.official_id, source=CreditSource.certificate, source_id=str(payload.certificate_id),
-        title_vi=payload.title_vi, title_en=payload.title_en, content_area=payload.content_area,
-        topics=tuple(payload.topics), periods=payload.periods, earned_on=payload.issued_on,
-        school_id=payload.school_id, certificate_id=payload.certificate_id,
-        verification_code=payload.verification_code))
+    add_credit(_certificate_credit(payload))
+
+
+def on_certificates_issued(sender, payloads: list[events.CertificateIssued], **kwargs) -> None:
+    """A class's certificates at once: one set-based write instead of thousands of small ones."""
+    add_credits([_certificate_credit(p) for p in payloads if p.copy_of is None])
 
 
 def on_certificate_revoked(sender, payload: events.CertificateRevoked, **kwargs) -> None:
@@ -61,7 +70,7 @@ def on_units_merged(sender, payload: events.UnitsMerged, **kwargs) -> None:
 
 def connect() -> None:
     """Connect the receivers (once per process; blinker ignores a second connect of the same function)."""
-    events.certificate_issued.connect(on_certificate_issued, weak=False)
+    events.connect_batch(events.certificate_issued, on_certificate_issued, on_certificates_issued)
     events.certificate_revoked.connect(on_certificate_revoked, weak=False)
     events.class_attended.connect(on_class_attended, weak=False)
     events.units_merged.connect(on_units_merged, weak=False)

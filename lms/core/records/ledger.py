@@ -52,32 +52,57 @@ class CreditFacts:
 
 def add_credit(facts: CreditFacts, *, audit_actor: int | None = None) -> int | None:
     """Add a credit; returns its id, or None when (source, source_id) is already in the ledger."""
-    unit_id = facts.unit_id
-    if unit_id is None:
-        unit_id = db.session.scalar(select(Official.unit_id).where(Official.id == facts.official_id))
+    added = add_credits([facts], audit_actor=audit_actor)
+    return added[0] if added else None
+
+
+def add_credits(many: list[CreditFacts], *, audit_actor: int | None = None) -> list[int]:
+    """Add credits set-based (a class's certificates at once); returns the ids of those really added.
+
+    One insert skips those already in the ledger (a replay), then the totals of the added ones move in
+    one upsert per totals table and their audit entries go in one insert.
+    """
+    if not many:
+        return []
+    units = _units_now({f.official_id for f in many if f.unit_id is None})
+    now = utcnow()
+    rows = []
+    for facts in many:
+        unit_id = facts.unit_id if facts.unit_id is not None else units.get(facts.official_id)
         if unit_id is None:
             raise LookupError(f"official {facts.official_id} does not exist")
-    periods = round(float(facts.periods), 2)
-    values = dict(
-        official_id=facts.official_id, source=facts.source, source_id=facts.source_id,
-        title_vi=facts.title_vi[:300], title_en=(facts.title_en or "")[:300], content_area=facts.content_area,
-        topics=list(facts.topics), periods=periods, earned_on=facts.earned_on, year=facts.earned_on.year,
-        unit_id=unit_id, school_id=facts.school_id, provider=(facts.provider or "")[:255],
-        certificate_id=facts.certificate_id, verification_code=facts.verification_code, class_id=facts.class_id,
-        evidence_file_id=facts.evidence_file_id, recorded_by=facts.recorded_by,
-        recorded_by_school_id=facts.recorded_by_school_id, note=facts.note or "", created_at=utcnow(),
-        withdrawn_reason="",
-    )
-    statement = (dialect_insert(TrainingCredit).values(**values)
-                 .on_conflict_do_nothing(index_elements=["source", "source_id"]).returning(TrainingCredit.id))
-    credit_id = db.session.execute(statement).scalar()
-    if credit_id is None:
-        return None
-    _apply(facts.official_id, unit_id, facts.earned_on.year, facts.content_area, facts.source, periods, +1)
-    audit.record("credit.added", "official", facts.official_id, actor_id=audit_actor or facts.recorded_by,
-                 data={"credit_id": credit_id, "source": facts.source.value, "source_id": facts.source_id,
-                       "periods": periods, "content_area": facts.content_area})
-    return credit_id
+        rows.append(dict(
+            official_id=facts.official_id, source=facts.source, source_id=facts.source_id,
+            title_vi=facts.title_vi[:300], title_en=(facts.title_en or "")[:300], content_area=facts.content_area,
+            topics=list(facts.topics), periods=round(float(facts.periods), 2), earned_on=facts.earned_on,
+            year=facts.earned_on.year, unit_id=unit_id, school_id=facts.school_id,
+            provider=(facts.provider or "")[:255], certificate_id=facts.certificate_id,
+            verification_code=facts.verification_code, class_id=facts.class_id,
+            evidence_file_id=facts.evidence_file_id, recorded_by=facts.recorded_by,
+            recorded_by_school_id=facts.recorded_by_school_id, note=facts.note or "", created_at=now,
+            withdrawn_reason=""))
+    statement = (dialect_insert(TrainingCredit).on_conflict_do_nothing(index_elements=["source", "source_id"])
+                 .returning(TrainingCredit.id, TrainingCredit.source, TrainingCredit.source_id))
+    added = {(row.source, row.source_id): row.id for row in db.session.execute(statement, rows)}
+    kept = [(added[(row["source"], row["source_id"])], row, facts) for row, facts in zip(rows, many)
+            if (row["source"], row["source_id"]) in added]
+    _apply_many([(row["official_id"], row["unit_id"], row["year"], row["content_area"], row["source"],
+                  row["periods"]) for _, row, _ in kept], +1)
+    audit.record_many([dict(
+        at=now, actor_id=audit.default_actor(audit_actor or facts.recorded_by), action="credit.added",
+        target_type="official", target_id=str(row["official_id"]), reason="",
+        data={"credit_id": credit_id, "source": row["source"].value, "source_id": row["source_id"],
+              "periods": row["periods"], "content_area": row["content_area"]}) for credit_id, row, facts in kept])
+    return [credit_id for credit_id, _, _ in kept]
+
+
+def _units_now(official_ids: set[int]) -> dict[int, int]:
+    units: dict[int, int] = {}
+    ids = sorted(official_ids)
+    for start in range(0, len(ids), 5000):
+        units.update(db.session.execute(select(Official.id, Official.unit_id)
+                                        .where(Official.id.in_(ids[start:start + 5000]))).all())
+    return units
 
 
 def withdraw_credit(source: CreditSource, source_id: str, *, reason: str = "",
@@ -106,32 +131,52 @@ def withdraw_credit(source: CreditSource, source_id: str, *, reason: str = "",
 def _apply(official_id: int, unit_id: int, year: int, area: str, source: CreditSource, periods: float,
            sign: int) -> None:
     """Add (sign +1) or remove (sign -1) one credit's periods from both totals tables, atomically."""
-    delta = sign * periods
-    # Per official and year: the total and the credit's area column move together, in one upsert.
+    _apply_many([(official_id, unit_id, year, area, source, periods)], sign)
+
+
+def _apply_many(credits: list[tuple[int, int, int, str, CreditSource, float]], sign: int) -> None:
+    """Move both totals tables by these credits (official, unit, year, area, source, periods): one atomic
+    upsert per row of each table, all sent together; rows left with no credit are removed."""
+    if not credits:
+        return
+    per_official: dict[tuple[int, int], dict] = {}
+    per_unit: dict[tuple[int, int, str, CreditSource], dict] = {}
+    for official_id, unit_id, year, area, source, periods in credits:
+        delta = sign * periods
+        mine = per_official.setdefault((year, official_id), {"year": year, "official_id": official_id, "credits": 0,
+                                                             "total": 0.0, **{a: 0.0 for a in CONTENT_AREAS}})
+        mine["credits"] += sign
+        mine["total"] += delta
+        mine[area] += delta
+        theirs = per_unit.setdefault((year, unit_id, area, source), {"year": year, "unit_id": unit_id,
+                                                                      "content_area": area, "source": source,
+                                                                      "periods": 0.0, "credits": 0})
+        theirs["periods"] += delta
+        theirs["credits"] += sign
+    # Per official and year: the total and the area columns move together.
     official = OfficialYearTotal
-    values = {"year": year, "official_id": official_id, "credits": sign, "total": delta,
-              **{a: (delta if a == area else 0) for a in CONTENT_AREAS}}
-    statement = dialect_insert(official).values(**values)
+    statement = dialect_insert(official)
     statement = statement.on_conflict_do_update(
         index_elements=["year", "official_id"],
         set_={"credits": official.credits + statement.excluded.credits,
               "total": official.total + statement.excluded.total,
-              area: getattr(official, area) + getattr(statement.excluded, area)})
-    db.session.execute(statement)
+              **{a: getattr(official, a) + getattr(statement.excluded, a) for a in CONTENT_AREAS}})
+    db.session.execute(statement, list(per_official.values()))
     # Per unit (as it was then), year, area and source: for reports.
     unit = UnitAreaTotal
-    statement = dialect_insert(unit).values(year=year, unit_id=unit_id, content_area=area, source=source,
-                                            periods=delta, credits=sign)
+    statement = dialect_insert(unit)
     statement = statement.on_conflict_do_update(
         index_elements=["year", "unit_id", "content_area", "source"],
         set_={"periods": unit.periods + statement.excluded.periods, "credits": unit.credits + statement.excluded.credits})
-    db.session.execute(statement)
+    db.session.execute(statement, list(per_unit.values()))
     if sign < 0:
-        db.session.execute(delete(official).where(official.year == year, official.official_id == official_id,
-                                                  official.credits <= 0).execution_options(synchronize_session=False))
-        db.session.execute(delete(unit).where(unit.year == year, unit.unit_id == unit_id, unit.content_area == area,
-                                              unit.source == source, unit.credits <= 0)
-                           .execution_options(synchronize_session=False))
+        for year, official_id in per_official:
+            db.session.execute(delete(official).where(official.year == year, official.official_id == official_id,
+                                                      official.credits <= 0).execution_options(synchronize_session=False))
+        for year, unit_id, area, source in per_unit:
+            db.session.execute(delete(unit).where(unit.year == year, unit.unit_id == unit_id,
+                                                  unit.content_area == area, unit.source == source, unit.credits <= 0)
+                               .execution_options(synchronize_session=False))
 
 
 # --- recount -------------------------------------------------------------------------------------
