@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core import audit
 from lms.core.db import db
@@ -31,7 +32,9 @@ ROLE_LABELS = {
 @roles_required(Role.admin)
 def users():
     q = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.display_name)
+    # Each row shows the user's grants with their school or unit: load them with the page, not row by row.
+    statement = select(User).options(selectinload(User.grants).joinedload(Grant.school),
+                                     selectinload(User.grants).joinedload(Grant.unit)).order_by(User.display_name)
     if q:
         like = f"%{q}%"
         statement = statement.where(or_(User.display_name.ilike(like), User.email.ilike(like),
