@@ -32,15 +32,21 @@ class CourseForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    title_vi = StringField(_l("Section title (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
-    title_en = StringField(_l("Section title (English)"), validators=[Optional(), Length(max=255)])
+    # Own ids: this form shares the course editor's page with NewActivityForm and CourseForm, whose fields
+    # have the same names; with the default ids every "Title" label pointed at the first form's input.
+    title_vi = StringField(_l("Section title (Vietnamese)"), validators=[DataRequired(), Length(max=255)],
+                           id="section-title_vi")
+    title_en = StringField(_l("Section title (English)"), validators=[Optional(), Length(max=255)],
+                           id="section-title_en")
 
 
 class NewActivityForm(FlaskForm):
     section_id = SelectField(_l("Section"), coerce=int, choices=[], validate_choice=False)
     type = SelectField(_l("Type"), choices=[])
-    title_vi = StringField(_l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=255)])
+    title_vi = StringField(_l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=255)],
+                           id="activity-title_vi")
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=255)],
+                           id="activity-title_en")
     required = BooleanField(_l("Required for completion"), default=True)
 
 
