@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import RESULTS, ROOT, save_result, scratch_postgres  # noqa: E402
 from bench.harness import Server  # noqa: E402
 from bench.scenarios import SCENARIOS, Settings  # noqa: E402
+from bench.targets import rows as target_rows  # noqa: E402
 
 README = ROOT / "bench" / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -76,6 +77,8 @@ def write_table() -> None:
         text = ", ".join(f"{k}={v}" for k, v in figures.items())
         rows.append(f"| {data.get('name', data['scenario'])} | {data['when']} | {text} |")
     table = "\n".join([START, f"Measured at commit {commit} on {time.strftime('%Y-%m-%d')} (2 cores, PostgreSQL 15).", "",
+                       "### Targets", "", "| target | bound | measured | verdict |", "|---|---|---|---|",
+                       *target_rows(RESULTS), "", "### All figures", "",
                        "| scenario | when | figures |", "|---|---|---|", *rows, END])
     text = README.read_text(encoding="utf-8")
     before, _, rest = text.partition(START)

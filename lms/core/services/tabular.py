@@ -109,20 +109,15 @@ def _xlsx_rows(stream: BinaryIO):
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise FileUnreadable(_l("The file is not a valid XLSX workbook.")) from None
     sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=False)
+    # Values only (no cell objects): a formula comes as its text, "=...", which read_rows refuses.
+    iterator = sheet.iter_rows(values_only=True)
     try:
-        header = [c.value for c in next(iterator)]
+        header = list(next(iterator))
     except StopIteration:
         raise FileUnreadable(_l("The file is empty.")) from None
 
     def rows():
-        for number, cells in enumerate(iterator, start=2):
-            values, formulas = [], set()
-            for index, cell in enumerate(cells):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f":
-                    formulas.add(index)
-                values.append(value)
-            yield number, values, formulas
+        for number, values in enumerate(iterator, start=2):
+            yield number, values, ()
         book.close()
     return header, rows()
