@@ -6,7 +6,8 @@ officials; 2,000 submissions in 60 s with no error and no lost answer. Unlike be
 
 1. prepare (32 at once): each official logs in and starts the attempt (POST /quizzes/<id>/start);
 2. answer (32 at once): each posts its 30 answers one by one, as the page's script does;
-3. rush (32 at once): all 2,000 submit; the figures are the submit latencies and the wall time;
+3. rush (32 at once, back to back; or with --rate R, paced arrivals of R per second, e.g. 33.3 for
+   2,000 in 60 s): all 2,000 submit; the figures are the submit latencies and the wall time;
 then the database is counted: every attempt graded, every answer there, every score as answered.
 
     .venv/bin/python bench/quizzes_http_rush.py [--officials 2000] [--concurrency 32]
@@ -18,6 +19,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -86,6 +88,8 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="submissions per second, paced (2000 in 60 s: 33.3); default: closed loop")
     parser.add_argument("--smoke", action="store_true", help="a handful of officials: checks the script works")
     args = parser.parse_args()
     if args.smoke:
@@ -124,14 +128,21 @@ def main() -> None:
 
             answered = run_journeys(server, answer, codes, concurrency=args.concurrency)
 
+            started = time.perf_counter()
+            slot = {code: n / args.rate for n, code in enumerate(codes)} if args.rate else {}
+
             def submit(code):
                 client, token, attempt_id = sessions[code]
                 timings = []
+                if slot:  # paced: the n-th official submits at n / rate seconds, whoever else is waiting
+                    time.sleep(max(0.0, started + slot[code] - time.perf_counter()))
                 timed(client, "POST", f"/quizzes/attempts/{attempt_id}/submit", timings, expect=(302,),
                       headers={"X-CSRFToken": token})
                 return timings
 
-            rush = run_journeys(server, submit, codes, concurrency=args.concurrency)
+            # Closed loop: `concurrency` officials submit back to back. Paced: arrivals at `rate` per second,
+            # with enough clients that none waits for a free one.
+            rush = run_journeys(server, submit, codes, concurrency=args.concurrency if not args.rate else 256)
             for client, _, _ in sessions.values():
                 client.close()
         finally:
@@ -144,6 +155,7 @@ def main() -> None:
             "scores_not_full": args.officials - outcome["full_marks"]}
     figures = {
         "officials": args.officials, "questions": args.questions, "concurrency": args.concurrency,
+        "paced_rate_per_s": args.rate or None,
         "gunicorn_workers": args.workers, "cpus": os.cpu_count(),
         "submit_p50_ms": rush["p50_ms"], "submit_p95_ms": rush["p95_ms"], "submit_p99_ms": rush["p99_ms"],
         "submits_per_s": rush["rps"], "rush_seconds": rush["duration_s"], "submit_errors": rush["errors"],
@@ -152,8 +164,10 @@ def main() -> None:
         "peak_worker_mb": max(prepared["peak_worker_mb"], answered["peak_worker_mb"], rush["peak_worker_mb"]),
         **outcome, **lost,
     }
-    save_result("quizzes_http_rush", {"name": f"exam rush over HTTP ({args.officials} officials, "
-                                              f"{args.questions} questions, {args.concurrency} at once)", **figures})
+    how = f"{args.rate:g} per second" if args.rate else f"{args.concurrency} at once"
+    save_result("quizzes_http_rush" + ("_paced" if args.rate else ""),
+                {"name": f"exam rush over HTTP ({args.officials} officials, {args.questions} questions, {how})",
+                 **figures})
     samples = prepared["error_samples"] + answered["error_samples"] + rush["error_samples"]
     if samples:
         print("error samples:", samples, file=sys.stderr)

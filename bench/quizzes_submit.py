@@ -136,7 +136,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="processes submitting at once (like gunicorn workers)")
     parser.add_argument("--http", type=int, default=20, help="officials measured through Flask")
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="a few officials: checks the script works")
     args = parser.parse_args()
+    if args.smoke:
+        args.officials, args.http, args.workers = 20, 4, 2
     args.officials = max(args.officials, 2 * args.http + 2 * args.workers)
 
     with scratch_database(args.sqlite) as url, tempfile.TemporaryDirectory() as instance:

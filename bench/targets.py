@@ -30,6 +30,8 @@ TARGETS = [
            lambda r: r["ratio_to_bare"], 0.5, False, ""),
     Target("quiz submit p95 at 32 concurrent officials (gunicorn, PostgreSQL)", "quizzes_http_rush",
            lambda r: r["submit_p95_ms"], 150, True, " ms"),
+    Target("quiz submit p95, arrivals paced as the rush (2,000 in 60 s, --rate 33.3)", "quizzes_http_rush_paced",
+           lambda r: r["submit_p95_ms"], 150, True, " ms"),
     Target("exam rush: 2,000 submissions, wall time", "quizzes_http_rush", lambda r: r["rush_seconds"], 60, True, " s"),
     Target("exam rush: errors and lost answers", "quizzes_http_rush",
            lambda r: r["submit_errors"] + r["answers_missing"] + r["attempts_not_graded"], 0, True, ""),
