@@ -14,6 +14,7 @@ the reason, except on CI (CI=true), where they fail: CI must install it (`apt-ge
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -141,6 +142,19 @@ def start_server(folder: Path, *, plugins: list[str] | None = None, extra_env: d
 def launch_chromium(playwright):
     """Debian's Chromium, headless."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium_browser(timeout_ms: int):
+    """Playwright driving Debian's Chromium, `expect()` waiting up to `timeout_ms`; closed afterwards."""
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=timeout_ms)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def login(page, server: LiveServer, identifier: str, password: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import LMS, launch_chromium, require_chromium, start_server
+from tests.browser_support import LMS, chromium_browser, require_chromium, start_server
 from tests.journeys.helpers import TIMEOUT_MS, Actor
 
 
@@ -38,14 +38,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import expect, sync_playwright
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser(TIMEOUT_MS) as chromium:
+        yield chromium
 
 
 @pytest.hookimpl(hookwrapper=True)

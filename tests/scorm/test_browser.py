@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.a11y import assert_accessible
-from tests.browser_support import launch_chromium, login, require_chromium, start_server
+from tests.browser_support import chromium_browser, login, require_chromium, start_server
 from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, navigation_package
 from tests.scorm.vectors import load
 
@@ -55,14 +55,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import expect, sync_playwright
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser(TIMEOUT_MS) as chromium:
+        yield chromium
 
 
 class Learner:
