@@ -114,7 +114,7 @@ def my_learning(server: Server, settings: Settings) -> dict:
 
 
 def lesson_page(server: Server, settings: Settings) -> dict:
-    """Officials enrolled in a course opening its lesson pages (each view records progress and commits)."""
+    """Officials enrolled in a course opening its lesson pages (a first view records progress; repeats write nothing)."""
     course = busiest_course(server)
     if course is None:
         return {"skipped": "no course has learners"}

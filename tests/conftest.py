@@ -281,3 +281,20 @@ def count_queries(app):
         finally:
             event.remove(db.engine, "before_cursor_execute", before)
     return counter
+
+
+def bench_seed_in_two_databases(runner, args: list[str], sample, other_database: str, instance_root):
+    """`lms bench seed ARGS` here and in a second, fresh database: what `sample()` reads in each."""
+    from lms.core import migrate
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    here = sample()
+    other = create_app(make_config(other_database, instance_root))
+    with other.app_context():
+        migrate.upgrade()
+        result = other.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 0, result.output
+        there = sample()
+        db.session.remove()
+        db.engine.dispose()
+    return here, there

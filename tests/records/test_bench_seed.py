@@ -36,18 +36,8 @@ def _sample():
 
 
 def test_the_same_seed_makes_the_same_credits(app, runner, tmp_path, instance_root):
-    from lms.core import migrate
-    from lms.core.app import create_app
-    from tests.conftest import make_config
+    from tests.conftest import bench_seed_in_two_databases
     args = ["bench", "seed", "--officials", "60", "--classes", "2", "--credits", "400", "--seed", "4"]
-    assert runner.invoke(args=args).exit_code == 0
-    here = _sample()
-    other = create_app(make_config("sqlite:///" + str(tmp_path / "other.sqlite3"), instance_root))
-    with other.app_context():
-        migrate.upgrade()
-        result = other.test_cli_runner().invoke(args=args)
-        assert result.exit_code == 0, result.output
-        there = _sample()
-        db.session.remove()
-        db.engine.dispose()
+    here, there = bench_seed_in_two_databases(runner, args, _sample, "sqlite:///" + str(tmp_path / "other.sqlite3"),
+                                              instance_root)
     assert len(here) == 200 and here == there
