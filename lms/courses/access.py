@@ -1,7 +1,11 @@
 """Who may do what with courses and classes (on top of lms.core.permissions)."""
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select, true
+import time
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, exists, or_, select, true
+from sqlalchemy.orm import Session
 
 from lms.core.db import db
 from lms.core.models import Role
@@ -20,6 +24,33 @@ def is_author(user) -> bool:
     if user.is_admin or user.has_role(Role.lecturer):
         return True
     return bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user.id))))
+
+
+def shows_authoring(user) -> bool:
+    """`is_author` for the menu, asked on every page: whether someone without a lecturer grant is assigned
+    to a course is kept a minute per process (the authoring pages ask `is_author` itself). The process that
+    changes an assignment forgets what it kept at once."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_admin or user.has_role(Role.lecturer):
+        return True
+    kept = current_app.extensions.setdefault("courses.assigned", {})
+    now = time.monotonic()
+    found = kept.get(user.id)
+    if found is None or found[1] < now:
+        if len(kept) > ASSIGNED_KEEP:
+            kept.clear()
+        found = kept[user.id] = (is_author(user), now + ASSIGNED_FOR)
+    return found[0]
+
+
+ASSIGNED_FOR, ASSIGNED_KEEP = 60.0, 50_000
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_assignments(session, flush_context) -> None:
+    if has_app_context() and any(isinstance(o, CourseLecturer) for o in (*session.new, *session.deleted)):
+        current_app.extensions.get("courses.assigned", {}).clear()
 
 
 def may_edit_course(user, course: Course) -> bool:

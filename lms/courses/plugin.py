@@ -14,8 +14,8 @@ def _learner(user) -> bool:
 
 
 def _author(user) -> bool:
-    from lms.courses.access import is_author
-    return is_author(user)
+    from lms.courses.access import shows_authoring
+    return shows_authoring(user)
 
 
 def _runs_classes(user) -> bool:
@@ -71,6 +71,7 @@ class CoursesPlugin(Plugin):
 
     def setup(self, app: Flask) -> None:
         from lms.courses.catalog_provider import CoursesCatalog
+        from lms.courses.services import snapshot  # noqa: F401  (every process moves a changed course's stamp)
         from lms.courses.types import own_types
         for activity_type in own_types():
             activities.register(app, activity_type)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import render_template, url_for
+from flask import g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -34,6 +34,9 @@ def with_asset_urls(stored_html: str, course_key: str) -> str:
 def content_for(activity: ActivityInfo) -> LessonContent | None:
     if not activity.ref.isdigit():
         return None
+    snapshot = g.get("course_snapshot")  # the lesson page's copy of the course (services/snapshot.py)
+    if snapshot is not None and snapshot.course.id == activity.course_id:
+        return snapshot.contents.get(int(activity.ref))
     content = db.session.get(LessonContent, int(activity.ref))
     return content if content is not None and content.course_id == activity.course_id else None
 

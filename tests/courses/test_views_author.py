@@ -197,3 +197,16 @@ def test_double_submitted_forms_add_once(lecturer, school, login):
     assert db.session.query(Section).count() == 1 and db.session.query(Activity).count() == 1
     client.post(f"{base}/activities", data={"section_id": section.id, "type": "link", "title_vi": "Bài 1"})
     assert db.session.query(Activity).count() == 2  # another type: a different activity
+
+
+def test_the_menu_shows_authoring_as_soon_as_someone_is_assigned_and_hides_it_when_they_are_not(
+        imported, make_user, login):
+    official = make_user("duoc.giao@example.vn")
+    client = login(official)
+    assert "Soạn bài giảng" not in client.get("/courses/").get_data(as_text=True)  # the menu keeps "no"
+    db.session.add(CourseLecturer(course_id=imported.id, user_id=official.id))
+    db.session.commit()
+    assert "Soạn bài giảng" in client.get("/courses/").get_data(as_text=True)
+    db.session.delete(db.session.get(CourseLecturer, (imported.id, official.id)))
+    db.session.commit()
+    assert "Soạn bài giảng" not in client.get("/courses/").get_data(as_text=True)

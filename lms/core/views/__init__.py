@@ -1,7 +1,7 @@
 """The core's pages and commands, registered by the app factory."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from lms.core.extensions import login_manager
@@ -27,6 +27,9 @@ def register_core(app: Flask) -> None:
     @app.context_processor
     def navigation():
         def nav_items():
-            items = current_app.extensions["lms"]["nav"]
-            return [item for item in items if item.visible(current_user)]
+            cache = request.environ  # once per request: the home page lists the menu a second time
+            if "lms.nav_items" not in cache:
+                user = current_user._get_current_object()
+                cache["lms.nav_items"] = [item for item in current_app.extensions["lms"]["nav"] if item.visible(user)]
+            return cache["lms.nav_items"]
         return {"nav_items": nav_items, "site_name": current_app.config["SITE_NAME"]}

@@ -1,9 +1,11 @@
 """What the plugin's pages share: loading a course, its outline, and the facts handed to activity types."""
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort, g, send_file
 from flask_login import current_user
-from sqlalchemy import select
+from types import SimpleNamespace
+
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core import storage
@@ -13,6 +15,7 @@ from lms.core.i18n import pick
 from lms.core.models import StoredFile
 from lms.courses.access import may_edit_course
 from lms.courses.models import Activity, Course, CourseStatus, Enrolment, EnrolmentStatus, Section
+from lms.courses.services import snapshot as snapshots
 from lms.courses.services.enrolment import find_enrolment
 
 
@@ -51,6 +54,29 @@ def learner_access(course: Course) -> tuple[Enrolment | None, bool]:
     if enrolment is None and not editor:
         abort(404 if course.status is CourseStatus.draft else 403)
     return enrolment, editor
+
+
+def learner_snapshot(key: str) -> tuple[snapshots.Snapshot, SimpleNamespace | None, bool]:
+    """(the course's snapshot, the current user's active enrolment as plain columns, may edit) in one query
+    when this process has the course; 404 when they may see neither. The snapshot goes into `g` so that
+    the activity types read their contents from it."""
+    row = db.session.execute(
+        select(Course.id, Course.updated_at, Enrolment.id, Enrolment.status, Enrolment.progress,
+               Enrolment.last_activity_id, Enrolment.last_activity_at)
+        .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == current_user.id))
+        .where(Course.key == key)).one_or_none()
+    if row is None:
+        abort(404)
+    snapshot = snapshots.get(row[0], row[1])
+    g.course_snapshot = snapshot
+    enrolment = None
+    if row[2] is not None and row[3] is EnrolmentStatus.active:
+        enrolment = SimpleNamespace(id=row[2], progress=row[4], last_activity_id=row[5], last_activity_at=row[6])
+    # Whether a learner may also edit only matters (and costs a query) when they are not enrolled.
+    editor = enrolment is None and may_edit_course(current_user, snapshot.course)
+    if enrolment is None and not editor:
+        abort(404 if snapshot.course.status is CourseStatus.draft else 403)
+    return snapshot, enrolment, editor
 
 
 def visible_to(course: Course, enrolment: Enrolment | None, editor: bool) -> bool:

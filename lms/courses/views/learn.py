@@ -23,8 +23,8 @@ from lms.courses.services import progress
 from lms.courses.services.content import INLINE_TYPES
 from lms.courses.services.enrolment import find_enrolment, self_enrol
 from lms.courses.views import bp
-from lms.courses.views.common import (activity_or_404, course_or_404, info, learner_access, outline, send_stored,
-                                      visible_to)
+from lms.courses.views.common import (activity_or_404, course_or_404, info, learner_access, learner_snapshot,
+                                      outline, send_stored, visible_to)
 
 MANUAL = "manual"
 
@@ -119,50 +119,51 @@ def _completes_on_view(activity) -> bool:
 @bp.get("/c/<key>/a/<activity_key>")
 @login_required
 def lesson(key: str, activity_key: str):
-    course = course_or_404(key)
-    sections = outline(course)
-    ordered = [a for s in sections for a in s.activities]
-    index = next((n for n, a in enumerate(ordered) if a.key == activity_key), None)
-    if index is None:
+    # The outline and contents come from the process's snapshot of the course: besides the user and the
+    # header, a lesson costs one query for the course and enrolment and one for the learner's progress.
+    snapshot, enrolment, editor = learner_snapshot(key)
+    course, ordered = snapshot.course, snapshot.ordered
+    index = snapshot.index_of(activity_key)
+    if index is None or not visible_to(course, enrolment, editor):
         abort(404)
     activity = ordered[index]
-    enrolment, editor = learner_access(course)
-    if not visible_to(course, enrolment, editor):
-        abort(404)
-    done = progress.progress_map(current_user.id, [a.id for a in ordered]) if enrolment else {}
+    completed = progress.completed_ids(current_user.id, [a.id for a in ordered]) if enrolment else set()
+    moved = False
     if enrolment is not None:
-        # A repeat view within minutes writes nothing; otherwise record, commit, and read again what the
-        # commit expired (the same queries however long the course).
-        row = done.get(activity.id)
-        completes = _completes_on_view(activity) and (row is None or row.completed_at is None)
-        moved = progress.touch(enrolment, activity.id)
-        if completes:
+        # A first view of a page completes it (committed now: the page shows the new progress); where the
+        # learner is goes in after the page is rendered (so that nothing read is expired and read again),
+        # and a repeat view within minutes writes nothing.
+        if _completes_on_view(activity) and activity.id not in completed:
             activities.report_outcome(current_user.id, activity.type, activity.ref, completed=True)
-        if completes or moved:
             db.session.commit()
-            sections = outline(course)
-            ordered = [a for s in sections for a in s.activities]
-            activity = ordered[index]
-            done = progress.progress_map(current_user.id, [a.id for a in ordered])
-    row = done.get(activity.id)
+            completed.add(activity.id)
+            enrolment.progress = db.session.scalar(select(Enrolment.progress).where(Enrolment.id == enrolment.id))
+        moved = progress.note_position(enrolment.id, enrolment.last_activity_id, enrolment.last_activity_at,
+                                       activity.id)
     kind = activities.get(activity.type)
     details = info(activity, course)
     body = Markup(kind.render(details, current_user)) if kind else None
     launch = kind.launch_url(details) if kind else None
-    return render_template(
-        "courses/lesson.html", course=course, activity=activity, sections=sections, done=done, row=row,
+    page = render_template(
+        "courses/lesson.html", course=course, activity=activity, sections=snapshot.sections, completed=completed,
         enrolment=enrolment, editor=editor, body=body, launch=launch, kind=kind,
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
-        manual=_manual_done(activity), percent_needed=_percent_needed(activity))
+        manual=_manual_done(activity, snapshot), percent_needed=_percent_needed(activity))
+    if moved:
+        db.session.commit()
+    return page
 
 
-def _manual_done(activity) -> bool:
+def _manual_done(activity, snapshot=None) -> bool:
     """Pages set to "mark as done", and embedded videos (their playback cannot be followed)."""
     if activity.type == "page":
         return (activity.settings or {}).get("completion") == MANUAL
     if activity.type == "video":
-        content = db.session.get(LessonContent, int(activity.ref)) if activity.ref.isdigit() else None
+        if not activity.ref.isdigit():
+            return False
+        content = (snapshot.contents.get(int(activity.ref)) if snapshot is not None
+                   else db.session.get(LessonContent, int(activity.ref)))
         return content is not None and bool(content.url)
     return False
 

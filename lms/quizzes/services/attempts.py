@@ -270,10 +270,15 @@ def _expire_row(row_id: int) -> None:
 def submit_attempt(attempt_id: int, *, user_id: int | None = None, now: datetime | None = None,
                    reason: str = "manual") -> Attempt:
     """Submit and grade an attempt, once. A second call returns the attempt as the first left it."""
-    now = now or utcnow()
-    attempt = lock_attempt(attempt_id)
+    attempt = lock_attempt(attempt_id, with_quiz=True)
     if attempt is None or (user_id is not None and attempt.user_id != user_id):
         raise NotFound(_l("That attempt does not exist."))
+    return submit_locked(attempt, now=now, reason=reason)
+
+
+def submit_locked(attempt: Attempt, *, now: datetime | None = None, reason: str = "manual") -> Attempt:
+    """`submit_attempt` for an attempt the caller has locked with `lock_attempt(..., with_quiz=True)`."""
+    now = now or utcnow()
     if attempt.state is not AttemptState.in_progress:
         return attempt
     overdue = attempt.deadline is not None and now > attempt.deadline + grace()

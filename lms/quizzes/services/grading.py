@@ -1,7 +1,7 @@
 """Grading: attempts (automatic for all but essays), the essay queue, regrading, and the quiz grade.
 
 Grading an attempt reads its questions in one query, grades them in Python with each type's pure
-`grade()`, and writes the results back in one executemany. When nothing waits for a lecturer, the
+`grade()`, and writes the results back in one statement. When nothing waits for a lecturer, the
 attempt is graded: the official's quiz grade follows the grading method, and `attempt_graded` is sent
 in the same transaction (receivers flush; the view, job or command commits once).
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Float, Integer, column, select, update, values
+from sqlalchemy import Boolean, Float, Integer, bindparam, cast, column, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,15 +26,18 @@ from lms.quizzes.types import get_type
 EPSILON = 1e-9
 
 
-def lock_attempt(attempt_id: int, *, shared: bool = False) -> Attempt | None:
+def lock_attempt(attempt_id: int, *, shared: bool = False, with_quiz: bool = False) -> Attempt | None:
     """Load an attempt with a row lock on PostgreSQL (FOR UPDATE; FOR SHARE when `shared`).
 
     Submitting takes the exclusive lock, saving an answer the shared one: an answer is never written
-    into an attempt that a concurrent submit is grading, and two submits grade it once.
+    into an attempt that a concurrent submit is grading, and two submits grade it once. `with_quiz`
+    reads the quiz in the same query (grading needs it); only the attempt's row is locked.
     """
     statement = select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
+    if with_quiz:
+        statement = statement.options(joinedload(Attempt.quiz, innerjoin=True))
     if db.session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(read=shared)
+        statement = statement.with_for_update(read=shared, of=Attempt)
     return db.session.scalar(statement)
 
 
@@ -93,21 +98,33 @@ def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
+def _graded_rows():
+    """UPDATE ... FROM unnest(arrays): an attempt's marks in one statement, compiled once (its values are
+    parameters, so SQLAlchemy's statement cache keeps it, unlike a VALUES list written into the SQL)."""
+    table = AttemptQuestion.__table__
+    columns = (("ids", "id", Integer), ("fractions", "fraction", Float), ("points", "points", Float),
+               ("needs_manual", "needs_manual", Boolean), ("versions", "question_version", Integer))
+    graded = func.unnest(*[cast(bindparam(name), ARRAY(kind)) for name, _, kind in columns]).table_valued(
+        *[column(field, kind) for _, field, kind in columns]).render_derived(name="graded")
+    return table.update().where(table.c.id == graded.c.id).values(
+        fraction=graded.c.fraction, points=graded.c.points, needs_manual=graded.c.needs_manual,
+        question_version=graded.c.question_version)
+
+
+_GRADED_ROWS = _graded_rows()
+
+
 def _write_grades(changes: list[dict]) -> None:
-    """All of an attempt's marks in one UPDATE ... FROM (VALUES ...) statement on PostgreSQL (set-based, one
-    round trip); SQLite, which cannot name a VALUES list's columns, gets one executemany."""
+    """All of an attempt's marks in one round trip on PostgreSQL; SQLite gets one executemany."""
     if db.session.get_bind().dialect.name != "postgresql":
         with db.session.no_autoflush:
             db.session.execute(update(AttemptQuestion), changes)
         return
-    table = AttemptQuestion.__table__
-    graded = values(column("id", Integer), column("fraction", Float), column("points", Float),
-                    column("needs_manual", Boolean), column("question_version", Integer), name="graded").data(
-        [(c["id"], c["fraction"], c["points"], c["needs_manual"], c["question_version"]) for c in changes])
     with db.session.no_autoflush:
-        db.session.execute(table.update().where(table.c.id == graded.c.id).values(
-            fraction=graded.c.fraction, points=graded.c.points, needs_manual=graded.c.needs_manual,
-            question_version=graded.c.question_version))
+        db.session.execute(_GRADED_ROWS, {
+            "ids": [c["id"] for c in changes], "fractions": [c["fraction"] for c in changes],
+            "points": [c["points"] for c in changes], "needs_manual": [c["needs_manual"] for c in changes],
+            "versions": [c["question_version"] for c in changes]})
 
 
 def _expire_loaded_questions(attempt_id: int) -> None:

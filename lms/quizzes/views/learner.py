@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotFound
+from lms.core.i18n import locale_code
 from lms.quizzes.display import view_of
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
 from lms.quizzes.services import attempts as service
@@ -268,10 +269,12 @@ def summary(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
+    locale_code()  # chosen now: choosing reads the user, whom the commit below expires (a query saved)
+    attempt = service.lock_attempt(attempt_id, with_quiz=True)  # the one read of the attempt, locked
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
     was_open = attempt.state is AttemptState.in_progress
-    service.submit_attempt(attempt_id, user_id=current_user.id,
-                           reason="timeout" if request.form.get("timeout") else "manual")
+    service.submit_locked(attempt, reason="timeout" if request.form.get("timeout") else "manual")
     db.session.commit()
     if was_open:
         flash(_("Your attempt was submitted."), "success")
