@@ -9,7 +9,7 @@ import json
 import uuid
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.core.db import db, utcnow
@@ -104,9 +104,12 @@ def _from_domain() -> str:
 # --- reading and preferences ---------------------------------------------------------------------
 
 def unread_count(user_id: int) -> int:
-    """One query: the bell's number."""
-    return db.session.scalar(select(func.count(Notification.id))
-                             .where(Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    """One query: the bell's number (on every page: the statement is built once)."""
+    return db.session.scalar(_UNREAD, {"user_id": user_id}) or 0
+
+
+_UNREAD = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
+                                                    Notification.read_at.is_(None))
 
 
 def mark_read(user_id: int, notification_id: int) -> bool:

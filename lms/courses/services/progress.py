@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from lms.core import audit, events
 from lms.core.db import db, utcnow
@@ -105,9 +105,7 @@ def note_position(enrolment_id: int, last_activity_id, last_activity_at, activit
     now = utcnow()
     if _was_here(last_activity_id, last_activity_at, activity_id, now):
         return False
-    db.session.execute(update(Enrolment).where(Enrolment.id == enrolment_id)
-                       .values(last_activity_id=activity_id, last_activity_at=now)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(_NOTE_POSITION, {"enrolment_id": enrolment_id, "activity_id": activity_id, "now": now})
     return True
 
 
@@ -116,17 +114,24 @@ def completed_ids(user_id: int, activity_ids) -> set[int]:
     ids = list(activity_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(select(ActivityProgress.activity_id).where(
-        ActivityProgress.user_id == user_id, ActivityProgress.activity_id.in_(ids),
-        ActivityProgress.completed_at.is_not(None))))
+    return set(db.session.scalars(_COMPLETED_IDS, {"user_id": user_id, "ids": ids}))
+
+
+# Run on every outcome (each quiz submit) and every lesson page: built once, with parameters (SQLAlchemy computes their cache key once).
+_NOTE_POSITION = (update(Enrolment).where(Enrolment.id == bindparam("enrolment_id"))
+                  .values(last_activity_id=bindparam("activity_id"), last_activity_at=bindparam("now"))
+                  .execution_options(synchronize_session=False))
+_ACTIVITIES_OF = select(Activity).where(Activity.type == bindparam("type"), Activity.ref == bindparam("ref"))
+_COMPLETED_IDS = select(ActivityProgress.activity_id).where(
+    ActivityProgress.user_id == bindparam("user_id"),
+    ActivityProgress.activity_id.in_(bindparam("ids", expanding=True)), ActivityProgress.completed_at.is_not(None))
 
 
 def on_outcome(user_id: int, activity_type: str, activity_ref: str, *, completed: bool,
                score: float | None = None, passed: bool | None = None, uncomplete: bool = False,
                at: datetime | None = None) -> int:
     """Apply an outcome reported for type+ref to every matching activity; returns how many matched."""
-    matched = list(db.session.scalars(select(Activity).where(Activity.type == activity_type,
-                                                             Activity.ref == str(activity_ref))))
+    matched = list(db.session.scalars(_ACTIVITIES_OF, {"type": activity_type, "ref": str(activity_ref)}))
     for activity in matched:
         record(activity, user_id, completed=completed, score=score, passed=passed, uncomplete=uncomplete,
                opened=True, at=at)

@@ -5,7 +5,7 @@ from flask import abort, g, send_file
 from flask_login import current_user
 from types import SimpleNamespace
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core import storage
@@ -56,15 +56,20 @@ def learner_access(course: Course) -> tuple[Enrolment | None, bool]:
     return enrolment, editor
 
 
+# Statements the busiest pages run are built once, with parameters: SQLAlchemy then computes their cache
+# key once, not on every page.
+_COURSE_AND_ENROLMENT = (
+    select(Course.id, Course.updated_at, Enrolment.id, Enrolment.status, Enrolment.progress,
+           Enrolment.last_activity_id, Enrolment.last_activity_at)
+    .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+    .where(Course.key == bindparam("key")))
+
+
 def learner_snapshot(key: str) -> tuple[snapshots.Snapshot, SimpleNamespace | None, bool]:
     """(the course's snapshot, the current user's active enrolment as plain columns, may edit) in one query
     when this process has the course; 404 when they may see neither. The snapshot goes into `g` so that
     the activity types read their contents from it."""
-    row = db.session.execute(
-        select(Course.id, Course.updated_at, Enrolment.id, Enrolment.status, Enrolment.progress,
-               Enrolment.last_activity_id, Enrolment.last_activity_at)
-        .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == current_user.id))
-        .where(Course.key == key)).one_or_none()
+    row = db.session.execute(_COURSE_AND_ENROLMENT, {"user_id": current_user.id, "key": key}).one_or_none()
     if row is None:
         abort(404)
     snapshot = snapshots.get(row[0], row[1])

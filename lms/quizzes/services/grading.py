@@ -41,15 +41,17 @@ def lock_attempt(attempt_id: int, *, shared: bool = False, with_quiz: bool = Fal
     return db.session.scalar(statement)
 
 
+_ATTEMPT_ROWS = (select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,
+                        AttemptQuestion.manually_graded_at, Question.qtype, Question.data, Question.version)
+                 .join(Question, Question.id == AttemptQuestion.question_id)
+                 .where(AttemptQuestion.attempt_id == bindparam("attempt_id")))
+
+
 def grade_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """(Re)grade a submitted attempt from its saved responses; keeps what lecturers graded by hand."""
     now = now or utcnow()
     with db.session.no_autoflush:  # the attempt's own changes are written once, below
-        rows = db.session.execute(
-            select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,
-                   AttemptQuestion.manually_graded_at, Question.qtype, Question.data, Question.version)
-            .join(Question, Question.id == AttemptQuestion.question_id)
-            .where(AttemptQuestion.attempt_id == attempt.id)).all()
+        rows = db.session.execute(_ATTEMPT_ROWS, {"attempt_id": attempt.id}).all()
     changes, points, max_points, pending = [], 0.0, 0.0, False
     for row in rows:
         kind = get_type(row.qtype)
@@ -152,23 +154,35 @@ def passes(quiz: Quiz, grade: float) -> bool:
 
 def update_quiz_grade(quiz: Quiz, user_id: int, now: datetime) -> tuple[float, bool]:
     """Recompute and store an official's grade on a quiz; returns (grade, passed)."""
-    scores = list(db.session.scalars(select(Attempt.score).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == AttemptState.graded)
-        .order_by(Attempt.number)))
-    scores = [s for s in scores if s is not None]
+    scores = [s for s in db.session.scalars(_GRADED_SCORES, {"quiz_id": quiz.id, "user_id": user_id})
+              if s is not None]
     grade = quiz_grade(quiz.grading_method, scores)
     passed = bool(scores) and passes(quiz, grade)
-    values = {"quiz_id": quiz.id, "user_id": user_id, "grade": grade, "passed": passed,
-              "graded_attempts": len(scores), "updated_at": now}
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(QuizGrade).values(**values)
-    statement = statement.on_conflict_do_update(index_elements=["quiz_id", "user_id"],
-                                                set_={k: v for k, v in values.items() if k not in ("quiz_id", "user_id")})
-    db.session.execute(statement)
+    db.session.execute(_grade_upsert(db.session.get_bind().dialect.name), {
+        "quiz_id": quiz.id, "user_id": user_id, "grade": grade, "passed": passed,
+        "graded_attempts": len(scores), "updated_at": now})
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, QuizGrade) and obj.quiz_id == quiz.id and obj.user_id == user_id:
             db.session.expire(obj)
     return grade, passed
+
+
+# Run by every submit: built once, with parameters (SQLAlchemy then computes their cache key once).
+_GRADED_SCORES = select(Attempt.score).where(
+    Attempt.quiz_id == bindparam("quiz_id"), Attempt.user_id == bindparam("user_id"),
+    Attempt.state == AttemptState.graded).order_by(Attempt.number)
+_UPSERTS: dict = {}
+
+
+def _grade_upsert(dialect: str):
+    if dialect not in _UPSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        fields = ("quiz_id", "user_id", "grade", "passed", "graded_attempts", "updated_at")
+        statement = insert(QuizGrade).values({name: bindparam(name) for name in fields})
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["quiz_id", "user_id"],
+            set_={name: getattr(statement.excluded, name) for name in fields if name not in ("quiz_id", "user_id")})
+    return _UPSERTS[dialect]
 
 
 # -- essays ----------------------------------------------------------------------------------------
