@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # the full province (100,000 officials; takes a while)
     .venv/bin/python bench/run.py --smoke    # a tiny province, short runs: checks the harness works
+    .venv/bin/python bench/run.py --scenarios bare,lesson   # some HTTP scenarios only (tables left alone)
 
 HTTP scenarios run against gunicorn on a scratch PostgreSQL database seeded by `lms bench seed`;
 the scripts bench/<area>_*.py (imports, issuing, rendering, report queries) run after them, each
@@ -35,8 +36,10 @@ SECOND_RUNS = {
 }
 
 
-def run_http(settings: Settings, officials: int, classes: int, credits: int) -> dict:
+def run_http(settings: Settings, officials: int, classes: int, credits: int, only: list[str] | None = None) -> dict:
     results = {}
+    chosen = {name: scenario for name, scenario in SCENARIOS.items()
+              if not only or any(word in name for word in only)}
     with scratch_postgres() as url:
         server = Server(url)
         server.lms("db", "upgrade")
@@ -45,7 +48,7 @@ def run_http(settings: Settings, officials: int, classes: int, credits: int) -> 
         print(seeded.stdout.strip(), flush=True)
         server.start()
         try:
-            for name, scenario in SCENARIOS.items():
+            for name, scenario in chosen.items():
                 print(f"-- {name}", flush=True)
                 figures = scenario(server, settings)
                 results[name] = figures
@@ -99,7 +102,12 @@ def main() -> None:
     parser.add_argument("--officials", type=int, default=100_000)
     parser.add_argument("--classes", type=int, default=1_000)
     parser.add_argument("--credits", type=int, default=1_000_000)
+    parser.add_argument("--scenarios", default="",
+                        help="only the HTTP scenarios whose names contain one of these comma-separated words, "
+                             "e.g. 'bare,lesson'; such a partial run prints and saves its figures but leaves "
+                             "the README's tables alone")
     args = parser.parse_args()
+    only = [word.strip() for word in args.scenarios.split(",") if word.strip()]
     if args.smoke:
         os.environ["LMS_BENCH_SMOKE"] = "1"
         settings = Settings(seconds=2, connections=4, users=4, smoke=True)
@@ -108,10 +116,10 @@ def main() -> None:
         if errors:
             raise SystemExit(f"errors under load: {errors}")
     else:
-        run_http(Settings(), args.officials, args.classes, args.credits)
-    if not args.only_http:
+        run_http(Settings(), args.officials, args.classes, args.credits, only)
+    if not args.only_http and not only:
         run_scripts(args.smoke)
-    if not args.smoke:
+    if not args.smoke and not only:
         write_table()
 
 
