@@ -29,19 +29,25 @@ def is_author(user) -> bool:
 def shows_authoring(user) -> bool:
     """`is_author` for the menu, asked on every page: whether someone without a lecturer grant is assigned
     to a course is kept a minute per process (the authoring pages ask `is_author` itself). The process that
-    changes an assignment forgets what it kept at once."""
+    changes an assignment forgets what it kept at once; logging in reads it afresh."""
     if not user or not user.is_authenticated:
         return False
     if user.is_admin or user.has_role(Role.lecturer):
         return True
-    kept = current_app.extensions.setdefault("courses.assigned", {})
-    now = time.monotonic()
-    found = kept.get(user.id)
-    if found is None or found[1] < now:
-        if len(kept) > ASSIGNED_KEEP:
-            kept.clear()
-        found = kept[user.id] = (is_author(user), now + ASSIGNED_FOR)
+    found = current_app.extensions.setdefault("courses.assigned", {}).get(user.id)
+    if found is None or found[1] < time.monotonic():
+        return remember_assignment(user)
     return found[0]
+
+
+def remember_assignment(user) -> bool:
+    """Read and keep whether `user` is assigned to a course (at log-in too: see the plugin)."""
+    kept = current_app.extensions.setdefault("courses.assigned", {})
+    if len(kept) > ASSIGNED_KEEP:
+        kept.clear()
+    assigned = bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user.id))))
+    kept[user.id] = (assigned, time.monotonic() + ASSIGNED_FOR)
+    return assigned
 
 
 ASSIGNED_FOR, ASSIGNED_KEEP = 60.0, 50_000

@@ -18,6 +18,12 @@ def _author(user) -> bool:
     return shows_authoring(user)
 
 
+def _remember_assignment_at_login(app, user, **extra) -> None:
+    """The log-in, a costly request anyway, reads what the menu keeps, rather than the first page."""
+    from lms.courses.access import remember_assignment
+    remember_assignment(user)
+
+
 def _runs_classes(user) -> bool:
     from lms.courses.access import sees_classes
     return sees_classes(user)
@@ -70,9 +76,12 @@ class CoursesPlugin(Plugin):
         self.connect(events.attempt_graded, handlers.on_attempt_graded)
 
     def setup(self, app: Flask) -> None:
+        from flask_login import user_logged_in
+
         from lms.courses.catalog_provider import CoursesCatalog
         from lms.courses.services import snapshot  # noqa: F401  (every process moves a changed course's stamp)
         from lms.courses.types import own_types
+        user_logged_in.connect(_remember_assignment_at_login, app)
         for activity_type in own_types():
             activities.register(app, activity_type)
         catalog.provide(app, CoursesCatalog())
