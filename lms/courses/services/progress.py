@@ -117,7 +117,8 @@ def completed_ids(user_id: int, activity_ids) -> set[int]:
     return set(db.session.scalars(_COMPLETED_IDS, {"user_id": user_id, "ids": ids}))
 
 
-# Run on every outcome (each quiz submit) and every lesson page: built once, with parameters (SQLAlchemy computes their cache key once).
+# Run on every outcome (each quiz submit) and every lesson page: built once, with parameters (SQLAlchemy
+# then computes their cache key once).
 _NOTE_POSITION = (update(Enrolment).where(Enrolment.id == bindparam("enrolment_id"))
                   .values(last_activity_id=bindparam("activity_id"), last_activity_at=bindparam("now"))
                   .execution_options(synchronize_session=False))

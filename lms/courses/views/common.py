@@ -1,10 +1,10 @@
 """What the plugin's pages share: loading a course, its outline, and the facts handed to activity types."""
 from __future__ import annotations
 
-from flask import abort, g, send_file
-from flask_login import current_user
 from types import SimpleNamespace
 
+from flask import abort, g, send_file
+from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
