@@ -23,7 +23,11 @@ def is_author(user) -> bool:
         return False
     if user.is_admin or user.has_role(Role.lecturer):
         return True
-    return bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user.id))))
+    return _assigned_to_a_course(user.id)
+
+
+def _assigned_to_a_course(user_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user_id))))
 
 
 def shows_authoring(user) -> bool:
@@ -45,7 +49,7 @@ def remember_assignment(user) -> bool:
     kept = current_app.extensions.setdefault("courses.assigned", {})
     if len(kept) > ASSIGNED_KEEP:
         kept.clear()
-    assigned = bool(db.session.scalar(select(exists().where(CourseLecturer.user_id == user.id))))
+    assigned = _assigned_to_a_course(user.id)
     kept[user.id] = (assigned, time.monotonic() + ASSIGNED_FOR)
     return assigned
 
