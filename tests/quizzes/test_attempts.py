@@ -197,6 +197,23 @@ def test_quiz_grade_follows_the_method_over_attempts(app, make_quiz, official_us
     assert [(e.score, e.quiz_grade, e.passed) for e in events] == [(1.0, 1.0, True), (0.0, 0.0, False)]
 
 
+def test_stored_quiz_grade_after_the_first_attempt_and_the_next(app, make_quiz, official_user, now):
+    """The first attempt's grade is written without reading other attempts; the second reads them."""
+    quiz = make_quiz(grading_method="average", pass_mark=0.6)
+    stored = []
+    for n, pick in enumerate([right_option, wrong_option]):
+        attempt = service.start_attempt(quiz, official_user.id, now=later(now, minutes=n))
+        aq = attempt.questions[0]
+        service.save_answer(attempt.id, official_user.id, aq.id, answer_getter({"": pick(aq)}), now=now)
+        service.submit_attempt(attempt.id, now=later(now, minutes=n))
+        db.session.commit()
+        db.session.expire_all()
+        grade = db.session.scalar(select(QuizGrade).where(QuizGrade.quiz_id == quiz.id,
+                                                          QuizGrade.user_id == official_user.id))
+        stored.append((grade.grade, grade.passed, grade.graded_attempts))
+    assert stored == [(1.0, True, 1), (0.5, False, 2)]
+
+
 def test_essays_wait_for_a_lecturer_then_the_attempt_is_graded(app, make_quiz, make_question, official_user, lecturer,
                                                                now, recorded_events):
     quiz = make_quiz([make_question("true_false"), make_question("essay", mark=4)], pass_mark=0.5)

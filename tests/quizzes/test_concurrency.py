@@ -30,10 +30,10 @@ def _slow_grading(monkeypatch, seconds=0.6) -> threading.Event:
     real = attempt_service.grade_attempt
     locked = threading.Event()
 
-    def slow(attempt, now=None):
+    def slow(attempt, now=None, **kwargs):
         locked.set()
         time.sleep(seconds)  # inside the row lock: a concurrent request must wait, not grade again
-        return real(attempt, now)
+        return real(attempt, now, **kwargs)
     monkeypatch.setattr(attempt_service, "grade_attempt", slow)
     return locked
 

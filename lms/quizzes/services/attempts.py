@@ -282,9 +282,8 @@ def submit_locked(attempt: Attempt, *, now: datetime | None = None, reason: str 
     if attempt.state is not AttemptState.in_progress:
         return attempt
     overdue = attempt.deadline is not None and now > attempt.deadline + grace()
-    attempt.submitted_at = attempt.deadline if overdue else now
-    attempt.submit_reason = "deadline" if overdue or reason == "deadline" else reason
-    return grade_attempt(attempt, now)
+    return grade_attempt(attempt, now, submitted=(attempt.deadline if overdue else now,
+                                                  "deadline" if overdue or reason == "deadline" else reason))
 
 
 def submit_overdue(*, now: datetime | None = None, quiz_id: int | None = None, user_id: int | None = None,
