@@ -7,7 +7,7 @@ officials; 2,000 submissions in 60 s with no error and no lost answer. Unlike be
 1. prepare (32 at once): each official logs in and starts the attempt (POST /quizzes/<id>/start);
 2. answer (32 at once): each posts its 30 answers one by one, as the page's script does;
 3. rush (32 at once, back to back; or with --rate R, paced arrivals of R per second, e.g. 33.3 for
-   2,000 in 60 s): all 2,000 submit, sent by bench/raw_http.py (a lean client, so that the load
+   2,000 in 60 s): all 2,000 submit, sent by bench/rawhttp.py (a lean client, so that the load
    generator leaves the server's cores alone); the figures are the submit latencies and the wall time;
 then the database is counted: every attempt graded, every answer there, every score as answered.
 
@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import save_result, scratch_postgres  # noqa: E402
 from bench.harness import Server, cookie_header, csrf_token, login, run_journeys, timed  # noqa: E402
-from bench.raw_http import Post  # noqa: E402
-from bench.raw_http import rush as raw_rush  # noqa: E402
+from bench.rawhttp import Post  # noqa: E402
+from bench.rawhttp import rush as raw_rush  # noqa: E402
 from bench.quizzes_submit import answer_for, seed  # noqa: E402
 
 PASSWORD = "bench-password"  # the one bench/quizzes_submit.py's seed gives every official
@@ -130,7 +130,7 @@ def main() -> None:
 
             answered = run_journeys(server, answer, codes, concurrency=args.concurrency)
 
-            # The submits go out from bench/raw_http.py, not httpx: this process then takes a fifth of the CPU
+            # The submits go out from bench/rawhttp.py, not httpx: this process then takes a fifth of the CPU
             # it would from the two cores the server runs on. Closed loop: `concurrency` officials submit
             # back to back. Paced: the n-th submits at n / rate seconds, with enough connections that none
             # waits for a free one.

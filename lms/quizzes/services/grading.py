@@ -34,12 +34,20 @@ def lock_attempt(attempt_id: int, *, shared: bool = False, with_quiz: bool = Fal
     into an attempt that a concurrent submit is grading, and two submits grade it once. `with_quiz`
     reads the quiz in the same query (grading needs it); only the attempt's row is locked.
     """
-    statement = select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
-    if with_quiz:
-        statement = statement.options(joinedload(Attempt.quiz, innerjoin=True))
-    if db.session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(read=shared, of=Attempt)
-    return db.session.scalar(statement)
+    dialect = db.session.get_bind().dialect.name
+    key = (dialect, shared, with_quiz)
+    if key not in _LOCKS:  # built once per kind, with a parameter (every answer and submit runs one)
+        statement = select(Attempt).where(Attempt.id == bindparam("attempt_id")).execution_options(
+            populate_existing=True)
+        if with_quiz:
+            statement = statement.options(joinedload(Attempt.quiz, innerjoin=True))
+        if dialect == "postgresql":
+            statement = statement.with_for_update(read=shared, of=Attempt)
+        _LOCKS[key] = statement
+    return db.session.scalar(_LOCKS[key], {"attempt_id": attempt_id})
+
+
+_LOCKS: dict = {}
 
 
 _ATTEMPT_ROWS = (select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.mark, AttemptQuestion.fraction,

@@ -1,4 +1,6 @@
-"""A lean load generator for POST rushes: prebuilt HTTP/1.1 requests over asyncio, one connection each.
+"""A lean load generator for POST rushes (not a benchmark: no underscore, so bench/run.py does not run it).
+
+Prebuilt HTTP/1.1 requests over asyncio, one connection each.
 
 httpx in threads costs this process about 1.7 ms of CPU per request, taken from the same two cores as
 the server under test: a tenth of a quiz submit's whole cost. Phones do not share the server's CPU, so
