@@ -175,14 +175,20 @@ def run_journeys(server: Server, journey, users: list, *, concurrency: int = 32)
                 errors.append(repr(result))
             else:
                 timings.extend(result)
-    elapsed = time.perf_counter() - started
-    timings.sort()
+    figures = latency_figures(timings, time.perf_counter() - started, errors)
+    figures["peak_worker_mb"] = memory.peak_mb
+    return figures
+
+
+def latency_figures(timings: list[float], elapsed: float, errors: list[str]) -> dict:
+    """Count, rate and percentiles (ms) of request timings (s), with the first few errors."""
+    timings = sorted(timings)
 
     def pct(p):
         return round(timings[min(len(timings) - 1, int(p / 100 * len(timings)))] * 1000, 2) if timings else None
     return {"requests": len(timings), "duration_s": round(elapsed, 3), "rps": round(len(timings) / elapsed, 1),
             "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "errors": len(errors),
-            "error_samples": errors[:3], "peak_worker_mb": memory.peak_mb}
+            "error_samples": errors[:3]}
 
 
 def _safe(journey, user):

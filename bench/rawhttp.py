@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bench.harness import latency_figures
+
 
 @dataclass(frozen=True)
 class Post:
@@ -71,10 +73,4 @@ async def _rush(base_url: str, posts: list[Post], concurrency: int, expect: tupl
 def rush(base_url: str, posts: list[Post], *, concurrency: int, expect: tuple[int, ...] = (302,)) -> dict:
     """Send `posts`, `concurrency` in flight at once; figures shaped like harness.run_journeys'."""
     outcome = asyncio.run(_rush(base_url, posts, concurrency, expect))
-    timings, elapsed = sorted(outcome["timings"]), outcome["elapsed"]
-
-    def pct(p):
-        return round(timings[min(len(timings) - 1, int(p / 100 * len(timings)))] * 1000, 2) if timings else None
-    return {"requests": len(timings), "duration_s": round(elapsed, 3), "rps": round(len(timings) / elapsed, 1),
-            "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "errors": len(outcome["errors"]),
-            "error_samples": outcome["errors"][:3]}
+    return latency_figures(outcome["timings"], outcome["elapsed"], outcome["errors"])
