@@ -90,7 +90,10 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
         expect(page.locator(f"#q{second} [data-save-state]")).to_contain_text("Mất kết nối")
         page.locator("[name=go][value=summary]").first.click()  # moving on while offline keeps the page
         expect(page.locator("[data-connection]")).to_contain_text("mất kết nối")
-        context.close()  # ... and the browser is closed
+        # ... and the browser is closed: the page first, while still offline (closing the context alone
+        # lifts the offline emulation a moment before the page dies, and its "online" handler could send).
+        page.close()
+        context.close()
         assert _response(second) is None
 
         context = playwright.chromium.launch_persistent_context(str(profile), **options)
