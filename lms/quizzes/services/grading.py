@@ -121,8 +121,7 @@ def _write_attempt(attempt: Attempt, values: dict) -> None:
     work: a tenth of a submit's cost), then the loaded object shows the values as saved."""
     key = tuple(sorted(values))
     if key not in _ATTEMPT_UPDATES:
-        table = Attempt.__table__
-        _ATTEMPT_UPDATES[key] = table.update().where(table.c.id == bindparam("attempt_id")).values(
+        _ATTEMPT_UPDATES[key] = _ATTEMPTS.update().where(_ATTEMPTS.c.id == bindparam("attempt_id")).values(
             {name: bindparam(name) for name in key})
     with db.session.no_autoflush:
         db.session.execute(_ATTEMPT_UPDATES[key], {"attempt_id": attempt.id, **values})
