@@ -27,9 +27,30 @@ def chromium_path() -> str:
     return path
 
 
+class Network:
+    """The network between the phone and the server. Chromium's offline emulation alone cannot stand for it:
+    it belongs to the DevTools session, which ends as a page or context closes; the dying page then sees
+    "online" and its handler sends what it kept. While the network is down here, nothing reaches the app."""
+
+    def __init__(self, app):
+        self.app = app
+        self.down = threading.Event()
+
+    def __call__(self, environ, start_response):
+        if self.down.is_set():
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"the network is down"]
+        return self.app(environ, start_response)
+
+
 @pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def network(app):
+    return Network(app)
+
+
+@pytest.fixture
+def live_server(app, network):
+    server = make_server("127.0.0.1", 0, network, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -61,8 +82,8 @@ def _wait_for(predicate, seconds=15):
     return False
 
 
-def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_server, official_user, make_quiz,
-                                                                      make_question, tmp_path):
+def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_server, network, official_user,
+                                                                      make_quiz, make_question, tmp_path):
     from playwright.sync_api import expect, sync_playwright
     expect.set_options(timeout=TIMEOUT_MS)
     quiz = make_quiz([make_question("true_false", name=n) for n in "ABC"], time_limit_minutes=30,
@@ -86,15 +107,14 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
         assert _response(first) is True
 
         context.set_offline(True)  # the network drops
+        network.down.set()
         page.locator(f"#q{second} input[value=false]").check()
         expect(page.locator(f"#q{second} [data-save-state]")).to_contain_text("Mất kết nối")
         page.locator("[name=go][value=summary]").first.click()  # moving on while offline keeps the page
         expect(page.locator("[data-connection]")).to_contain_text("mất kết nối")
-        # ... and the browser is closed: the page first, while still offline (closing the context alone
-        # lifts the offline emulation a moment before the page dies, and its "online" handler could send).
-        page.close()
-        context.close()
+        context.close()  # ... and the browser is closed
         assert _response(second) is None
+        network.down.clear()
 
         context = playwright.chromium.launch_persistent_context(str(profile), **options)
         page = context.new_page()
