@@ -82,6 +82,16 @@ def _shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+def follow_menu(page, name: str) -> None:
+    """Follow a link of the main menu as a person does: on a phone, open the menu with its button first."""
+    from playwright.sync_api import expect
+    toggle = page.get_by_role("button", name="Trình đơn")
+    if toggle.is_visible():
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True).click()
+
+
 def answer_key(server, attempt_id: int) -> dict[int, tuple[str, list[str]]]:
     """For each question of the attempt (by its field id `q<id>` on the page), the type and the values of
     the inputs to pick for a full mark. Read from the server's database: the journey still answers by

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.journeys.helpers import (DESKTOP, PHONE, answer_by_keyboard, answer_by_tapping, answer_key,
-                                    attempt_id_of, questions_on_page, tab_to)
+                                    attempt_id_of, follow_menu, questions_on_page, tab_to)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,8 +33,8 @@ def test_an_official_on_a_phone_enrols_learns_passes_and_gets_the_certificate(ac
     expect(page.locator("main")).to_contain_text("Xin chào")
     me.shot("home", "the official's home page")
 
-    # The catalogue: search, then open the course.
-    page.get_by_role("link", name="Danh mục khóa học").first.click()
+    # The catalogue, from the menu (folded on a phone): search, then open the course.
+    follow_menu(page, "Danh mục khóa học")
     expect(page.get_by_role("heading", level=1)).to_have_text("Danh mục khóa học")
     page.get_by_role("searchbox", name="Tìm khóa học").fill("tăng trưởng xanh")
     page.get_by_role("button", name="Tìm kiếm").click()
@@ -107,7 +107,7 @@ def test_an_official_on_a_phone_enrols_learns_passes_and_gets_the_certificate(ac
     me.shot("quiz-review", "the review of the attempt")
 
     # The certificate, issued on completion: its page, the PDF, and the address of its QR code.
-    page.get_by_role("link", name="Chứng chỉ của tôi").first.click()
+    follow_menu(page, "Chứng chỉ của tôi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chứng chỉ của tôi")
     mine = page.locator("main").get_by_role("link", name=re.compile(COURSE[:30]))
     expect(mine).to_have_count(1)
@@ -174,3 +174,38 @@ def test_an_official_completes_a_quiz_with_the_keyboard_alone(actor, server):
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.locator("main")).to_contain_text("100")
     me.check("the review after a keyboard-only attempt")
+
+
+def test_the_main_menu_folds_on_a_phone_and_opens_from_its_button(actor, browser, server):
+    """On a phone the menu takes one line until it is asked for; without script it is simply open; on a
+    desktop it is always open and the button is not there."""
+    from playwright.sync_api import expect
+    me = actor("CB00002", viewport=PHONE)
+    page = me.page
+    menu = page.get_by_role("navigation", name="Điều hướng chính")
+    toggle = page.get_by_role("button", name="Trình đơn")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 120, f"the folded header is {header['height']}px tall on a phone"
+    tab_to(page, "[data-menu-toggle]")
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("link", name="Danh mục khóa học")).to_be_visible()
+    me.check("the menu, open on a phone")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+    page.set_viewport_size(DESKTOP)
+    expect(toggle).to_be_hidden()
+    expect(menu.get_by_role("link", name="Danh mục khóa học")).to_be_visible()
+
+    without_script = browser.new_context(viewport=PHONE, locale="vi-VN", java_script_enabled=False)
+    try:
+        plain = without_script.new_page()
+        plain.goto(server.url + "/login")
+        expect(plain.get_by_role("button", name="Trình đơn")).to_be_hidden()
+        expect(plain.get_by_role("navigation", name="Điều hướng chính").get_by_role("link").first).to_be_visible()
+    finally:
+        without_script.close()
