@@ -4,7 +4,7 @@ Usage (see tests/scorm/test_browser.py):
 
     server = start_server(tmp_path)          # a fresh SQLite database, migrated; server.url
     server.seed(lambda: ...)                 # run code in an app context on the same database (commits)
-    browser = launch_chromium(playwright)    # headless /usr/bin/chromium
+    def test_x(chromium): ...                # the session's headless /usr/bin/chromium (tests/conftest.py)
     login(page, server, "lecturer@example.vn", "password")
     server.stop()
 
@@ -14,7 +14,6 @@ the reason, except on CI (CI=true), where they fail: CI must install it (`apt-ge
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -144,17 +143,10 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-@contextmanager
-def chromium_browser(timeout_ms: int):
-    """Playwright driving Debian's Chromium, `expect()` waiting up to `timeout_ms`; closed afterwards."""
-    from playwright.sync_api import expect, sync_playwright
+def set_expect_timeout(timeout_ms: int) -> None:
+    """How long `expect()` waits in the tests that follow (journeys and packages set their own)."""
+    from playwright.sync_api import expect
     expect.set_options(timeout=timeout_ms)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def login(page, server: LiveServer, identifier: str, password: str) -> None:

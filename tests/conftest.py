@@ -1,11 +1,17 @@
 """Test fixtures: a real database (SQLite file or a fresh PostgreSQL database), migrated once per run.
 
 LMS_TEST_DATABASE=sqlite (default) or postgres; LMS_TEST_POSTGRES_URL names the server
-(default postgresql://postgres@127.0.0.1:5432/postgres). Each test gets a new app; after it, every
-table is emptied, so tests may commit like views do and concurrency tests see real rows.
+(default postgresql://postgres@127.0.0.1:5432/postgres).
+
+Apps are built once per session and configuration (building one compiles the URL map and the templates),
+and each test runs inside one database transaction that is rolled back afterwards: the session is bound to
+that connection and commits become SAVEPOINT releases, so tests commit like views do and still leave nothing
+behind. Tests that need real commits (several connections, threads or processes: concurrency, the scheduler,
+worker processes) are marked `commits` (every `postgres` test is too); their tables are emptied afterwards.
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import uuid
@@ -13,8 +19,10 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from flask import g
+from flask import Flask, g
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.orm import scoped_session
 
 from lms.core.app import create_app
 from lms.core.db import db
@@ -70,6 +78,7 @@ def database_url(tmp_path_factory):
     try:
         yield _pg_url(name)
     finally:
+        _dispose_apps()
         with admin.connect() as conn:
             conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -95,15 +104,68 @@ def make_config(database_url, instance_root, **extra) -> dict:
     return config
 
 
+# --- apps, built once per configuration ----------------------------------------------------------
+
+_apps: dict[str, Flask] = {}
+_pristine: dict[int, tuple[dict, dict]] = {}
+
+
+def _copied(value, depth: int = 3):
+    """Dicts and lists copied a few levels down (what tests change in place); other objects shared."""
+    if depth and isinstance(value, dict):
+        return {key: _copied(item, depth - 1) for key, item in value.items()}
+    if depth and isinstance(value, list):
+        return [_copied(item, depth - 1) for item in value]
+    return value
+
+
+def _build_app(database_url, instance_root, overrides: dict) -> Flask:
+    app = create_app(make_config(database_url, instance_root, **overrides))
+    # Requests reuse the test's app context (Flask does when one is active): give each request
+    # a fresh `g`, as production has, so nothing (like Flask-Login's cached user) leaks between them.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    _pristine[id(app)] = (copy.copy(dict(app.config)), _copied(app.extensions))
+    return app
+
+
+def _restore(app: Flask) -> None:
+    """Undo what a test changed on a shared app: its config, and what plugins keep in app.extensions
+    (providers swapped in, jobs added, per-process caches filled)."""
+    config, extensions = _pristine[id(app)]
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.clear()
+    app.extensions.update(_copied(extensions))
+
+
+def _cached_app(database_url, instance_root, overrides: dict) -> Flask:
+    key = repr(sorted(overrides.items()))
+    if key not in _apps:
+        _apps[key] = _build_app(database_url, instance_root, overrides)
+    return _apps[key]
+
+
+def _dispose_apps() -> None:
+    for app in _apps.values():
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    _apps.clear()
+
+
 @pytest.fixture(scope="session")
 def migrated(database_url, instance_root):
     """Build the schema with the real migrations (not create_all): the migrations are under test too."""
     os.environ["LMS_INSTANCE_PATH"] = str(instance_root)
-    app = create_app(make_config(database_url, instance_root))
+    app = _cached_app(database_url, instance_root, {})
     with app.app_context():
         from lms.core import migrate
         migrate.upgrade()
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in set(inspect(db.engine).get_table_names())]
+        # Every test starts from empty tables, whatever rows a migration adds (an example requirement)
+        # and whatever tests with real commits ran before it (they empty the tables after them).
+        _empty_tables([t.name for t in tables])
+        db.session.remove()
         db.engine.dispose()
     return [t.name for t in tables]
 
@@ -121,28 +183,96 @@ def _empty_tables(table_names: list[str]) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app_factory(database_url, instance_root, migrated):
-    """Make an app over the test database; `app_factory(PLUGINS=[...], ...)` overrides config."""
-    made = []
+class _BoundSession(FlaskSession):
+    """A session that always uses the test's connection, whichever app asks."""
 
-    def factory(**overrides):
-        app = create_app(make_config(database_url, instance_root, **overrides))
-        # Requests reuse the test's app context (Flask does when one is active): give each request
-        # a fresh `g`, as production has, so nothing (like Flask-Login's cached user) leaks between them.
-        app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
-        made.append(app)
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+class _TestSession(scoped_session):
+    """One session for the whole test, whatever app contexts the test, its requests, its CLI commands and
+    its jobs push: sessions sharing one connection would nest their SAVEPOINTs, and one closing after
+    another committed would undo the other's work. Ending an app context only clears a failed transaction;
+    the fixture closes the session at the end of the test."""
+
+    def remove(self) -> None:
+        if self.registry.has() and not self.registry().is_active:
+            self.registry().rollback()
+
+
+_test_connection = None  # the connection of the running test's transaction, if it has one
+
+
+@contextmanager
+def _rolled_back(engine):
+    """Everything inside runs in one transaction on one connection, rolled back at the end; commits
+    release SAVEPOINTs. SQLite needs the BEGIN emitted by hand for its SAVEPOINTs to nest (pysqlite
+    otherwise starts transactions itself, and the first RELEASE would commit)."""
+    global _test_connection
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    shared = db.session
+    db.session = _TestSession(db._make_session_factory({
+        "bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}),
+        scopefunc=lambda: "test")
+    _test_connection = connection
+    try:
+        yield connection
+    finally:
+        _test_connection = None
+        db.session.registry().close()
+        db.session = shared
+        transaction.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
+
+
+def _needs_real_commits(node) -> bool:
+    """Browser tests serve the app from a thread (its own connections), so they commit for real too."""
+    return any(node.get_closest_marker(name) is not None for name in ("commits", "postgres", "browser"))
+
+
+@pytest.fixture
+def app_factory(request, database_url, instance_root, migrated):
+    """The app for a configuration: `app_factory(PLUGINS=[...], ...)` overrides config; built once per
+    configuration and shared. `fresh=True` builds a new one (a second worker process, say)."""
+    used: list[Flask] = []
+    fresh_apps: list[Flask] = []
+
+    def factory(*, fresh: bool = False, **overrides):
+        if fresh:
+            app = _build_app(database_url, instance_root, overrides)
+            fresh_apps.append(app)
+        else:
+            app = _cached_app(database_url, instance_root, overrides)
+        used.append(app)
         return app
 
-    yield factory
-    if made:
-        with made[0].app_context():
+    base = _cached_app(database_url, instance_root, {})
+    if _needs_real_commits(request.node):
+        yield factory
+        with base.app_context():
             db.session.rollback()
             _empty_tables(migrated)
-        for app in made:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            db.session.remove()
+    else:
+        with base.app_context():
+            engine = db.engine
+        with _rolled_back(engine):
+            yield factory
+    for app in set(used):
+        if app not in fresh_apps:
+            _restore(app)
+    for app in fresh_apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -161,6 +291,27 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# --- the browser, started once per session -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's sync driver; one per session (a second one cannot start while it runs)."""
+    from tests.browser_support import require_chromium
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """Debian's Chromium, headless, shared by every browser test; each test opens its own context."""
+    from tests.browser_support import launch_chromium
+    browser = launch_chromium(playwright_driver)
+    yield browser
+    browser.close()
 
 
 # --- factories -----------------------------------------------------------------------------------
@@ -261,6 +412,9 @@ def recorded_events():
         signal.disconnect(receiver)
 
 
+HARNESS_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
 @pytest.fixture
 def count_queries(app):
     """`with count_queries() as n: ...` then `n.count` is the number of SQL statements run."""
@@ -273,13 +427,16 @@ def count_queries(app):
         box.statements = []
 
         def before(conn, cursor, statement, parameters, context, executemany):
+            if statement.startswith(HARNESS_STATEMENTS):
+                return
             box.count += 1
             box.statements.append(statement)
-        event.listen(db.engine, "before_cursor_execute", before)
+        target = _test_connection if _test_connection is not None else db.engine
+        event.listen(target, "before_cursor_execute", before)
         try:
             yield box
         finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+            event.remove(target, "before_cursor_execute", before)
     return counter
 
 

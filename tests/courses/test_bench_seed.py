@@ -105,6 +105,7 @@ def _sample():
     return [tuple(r) for r in rows]
 
 
+@pytest.mark.commits  # the second database needs a session of its own
 def test_the_same_seed_makes_the_same_courses(app, runner, tmp_path, instance_root):
     from tests.conftest import bench_seed_in_two_databases
     args = ["bench", "seed", "--officials", "120", "--classes", "4", "--credits", "100", "--seed", "3"]

@@ -35,13 +35,12 @@ def server(app):
 
 
 @pytest.fixture
-def phone():
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield browser.new_page(viewport={"width": 360, "height": 740})
-        finally:
-            browser.close()
+def phone(chromium):
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _log_in(page, base, identifier):

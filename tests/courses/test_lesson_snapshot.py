@@ -12,7 +12,7 @@ from tests.courses.helpers import activity, make_course
 
 def _other_worker(app_factory, learner):
     """A second app over the same database, as another gunicorn worker is, with the learner logged in."""
-    other = app_factory()
+    other = app_factory(fresh=True)
     client = other.test_client()
     response = client.post("/login", data={"identifier": learner.email or learner.login_code,
                                            "password": "correct horse"})

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import LMS, chromium_browser, require_chromium, start_server
+from tests.browser_support import LMS, require_chromium, set_expect_timeout, start_server
 from tests.journeys.helpers import TIMEOUT_MS, Actor
 
 
@@ -37,9 +37,9 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser(server):
-    with chromium_browser(TIMEOUT_MS) as chromium:
-        yield chromium
+def browser(server, chromium):
+    set_expect_timeout(TIMEOUT_MS)
+    return chromium
 
 
 @pytest.hookimpl(hookwrapper=True)

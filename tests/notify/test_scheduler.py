@@ -17,6 +17,9 @@ from lms.core.scheduler.runner import SchedulerProcess, first_run_time
 from lms.core.scheduler.runs import run_job
 from tests.notify import jobs as test_jobs
 
+# Schedulers run in threads of their own, with connections (and a lease) of their own.
+pytestmark = pytest.mark.commits
+
 EXTRA = [
     {"id": "test.write_unit", "func": "tests.notify.jobs:write_unit", "trigger": "interval",
      "trigger_args": {"seconds": 1}, "description": "writes a unit"},
@@ -47,7 +50,7 @@ def test_core_plugin_and_configured_jobs_are_collected(jobs_app):
 def test_a_plugin_job_is_collected(app_factory, monkeypatch):
     from lms.courses.plugin import CoursesPlugin
     monkeypatch.setattr(CoursesPlugin, "jobs", lambda self: [JobSpec("courses.test_job", test_jobs.tick)])
-    app = app_factory()
+    app = app_factory(fresh=True)
     assert "courses.test_job" in [s.id for s in collected_jobs(app)]
 
 

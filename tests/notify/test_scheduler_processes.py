@@ -17,6 +17,7 @@ from sqlalchemy import select
 from lms.core.db import db
 from lms.core.scheduler.models import JobRun, SchedulerLease
 
+pytestmark = pytest.mark.commits  # scheduler processes read what the test committed
 REPO = Path(__file__).resolve().parents[2]
 TICK = [{"id": "test.tick", "func": "tests.notify.jobs:tick", "trigger": "interval", "trigger_args": {"seconds": 1}}]
 

@@ -83,57 +83,58 @@ def _wait_for(predicate, seconds=15):
 
 
 def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_server, network, official_user,
-                                                                      make_quiz, make_question, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+                                                                      make_quiz, make_question, tmp_path,
+                                                                      playwright_driver):
+    from playwright.sync_api import expect
     expect.set_options(timeout=TIMEOUT_MS)
     quiz = make_quiz([make_question("true_false", name=n) for n in "ABC"], time_limit_minutes=30,
                      questions_per_page=0)
     quiz_id = quiz.id
     db.session.commit()
     profile = tmp_path / "profile"
+    # A browser of its own, with a profile on disk: closing it must close the whole browser, as a phone does.
     options = dict(executable_path=chromium_path(), headless=True, args=["--no-sandbox"],
                    viewport={"width": 390, "height": 844})
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(str(profile), **options)
-        page = context.new_page()
-        _log_in(page, live_server, official_user)
-        page.goto(f"{live_server}/quizzes/{quiz_id}")
-        page.locator("main form button.button").first.click()
-        page.wait_for_url("**/quizzes/attempts/*")
-        attempt = db.session.scalar(db.select(Attempt).where(Attempt.quiz_id == quiz_id))
-        first, second, third = [aq.id for aq in attempt.questions]
-        page.locator(f"#q{first} input[value=true]").check()
-        expect(page.locator(f"#q{first} [data-save-state]")).to_have_text("Đã lưu")
-        assert _response(first) is True
+    context = playwright_driver.chromium.launch_persistent_context(str(profile), **options)
+    page = context.new_page()
+    _log_in(page, live_server, official_user)
+    page.goto(f"{live_server}/quizzes/{quiz_id}")
+    page.locator("main form button.button").first.click()
+    page.wait_for_url("**/quizzes/attempts/*")
+    attempt = db.session.scalar(db.select(Attempt).where(Attempt.quiz_id == quiz_id))
+    first, second, third = [aq.id for aq in attempt.questions]
+    page.locator(f"#q{first} input[value=true]").check()
+    expect(page.locator(f"#q{first} [data-save-state]")).to_have_text("Đã lưu")
+    assert _response(first) is True
 
-        context.set_offline(True)  # the network drops
-        network.down.set()
-        page.locator(f"#q{second} input[value=false]").check()
-        expect(page.locator(f"#q{second} [data-save-state]")).to_contain_text("Mất kết nối")
-        page.locator("[name=go][value=summary]").first.click()  # moving on while offline keeps the page
-        expect(page.locator("[data-connection]")).to_contain_text("mất kết nối")
-        context.close()  # ... and the browser is closed
-        assert _response(second) is None
-        network.down.clear()
+    context.set_offline(True)  # the network drops
+    network.down.set()
+    page.locator(f"#q{second} input[value=false]").check()
+    expect(page.locator(f"#q{second} [data-save-state]")).to_contain_text("Mất kết nối")
+    page.locator("[name=go][value=summary]").first.click()  # moving on while offline keeps the page
+    expect(page.locator("[data-connection]")).to_contain_text("mất kết nối")
+    context.close()  # ... and the browser is closed
+    assert _response(second) is None
+    network.down.clear()
 
-        context = playwright.chromium.launch_persistent_context(str(profile), **options)
-        page = context.new_page()
-        _log_in(page, live_server, official_user)
-        page.goto(f"{live_server}/quizzes/attempts/{attempt.id}")
-        expect(page.locator(f"#q{second} input[value=false]")).to_be_checked()  # kept on the device
-        assert _wait_for(lambda: _response(second) is False), "the answer kept offline was never sent"
+    context = playwright_driver.chromium.launch_persistent_context(str(profile), **options)
+    page = context.new_page()
+    _log_in(page, live_server, official_user)
+    page.goto(f"{live_server}/quizzes/attempts/{attempt.id}")
+    expect(page.locator(f"#q{second} input[value=false]")).to_be_checked()  # kept on the device
+    assert _wait_for(lambda: _response(second) is False), "the answer kept offline was never sent"
 
-        page.locator(f"#q{third} input[value=true]").check()
-        expect(page.locator(f"#q{third} [data-save-state]")).to_have_text("Đã lưu")
+    page.locator(f"#q{third} input[value=true]").check()
+    expect(page.locator(f"#q{third} [data-save-state]")).to_have_text("Đã lưu")
 
-        # The time runs out on the server's clock: the page counts down what the server says and submits.
-        db.session.execute(Attempt.__table__.update().where(Attempt.id == attempt.id)
-                           .values(deadline=utcnow() + timedelta(seconds=6)))
-        db.session.commit()
-        page.reload()
-        expect(page.locator("[data-countdown-text]")).not_to_have_text("29:", timeout=5000)
-        page.wait_for_url("**/review", timeout=TIMEOUT_MS)
-        context.close()
+    # The time runs out on the server's clock: the page counts down what the server says and submits.
+    db.session.execute(Attempt.__table__.update().where(Attempt.id == attempt.id)
+                       .values(deadline=utcnow() + timedelta(seconds=6)))
+    db.session.commit()
+    page.reload()
+    expect(page.locator("[data-countdown-text]")).not_to_have_text("29:", timeout=5000)
+    page.wait_for_url("**/review", timeout=TIMEOUT_MS)
+    context.close()
     db.session.expire_all()
     done = db.session.get(Attempt, attempt.id)
     assert done.state is AttemptState.graded and done.submit_reason == "timeout"

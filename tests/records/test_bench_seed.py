@@ -1,6 +1,7 @@
 """The training record's share of `lms bench seed`: credits, exact totals, plans and requirements."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.core.db import db
@@ -35,6 +36,7 @@ def _sample():
     return [tuple(r) for r in rows]
 
 
+@pytest.mark.commits  # the second database needs a session of its own
 def test_the_same_seed_makes_the_same_credits(app, runner, tmp_path, instance_root):
     from tests.conftest import bench_seed_in_two_databases
     args = ["bench", "seed", "--officials", "60", "--classes", "2", "--credits", "400", "--seed", "4"]

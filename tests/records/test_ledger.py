@@ -177,7 +177,7 @@ def test_concurrent_replays_add_one_credit(app_factory, make_official):
                                        issued_on=date(2025, 1, 5), verification_code="CODE999")
     barrier = threading.Barrier(4)
     errors = []
-    apps = [app_factory() for _ in range(4)]
+    apps = [app_factory(fresh=True) for _ in range(4)]
 
     def worker(one_app):
         with one_app.app_context():

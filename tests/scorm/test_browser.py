@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.a11y import assert_accessible
-from tests.browser_support import chromium_browser, login, require_chromium, start_server
+from tests.browser_support import login, require_chromium, set_expect_timeout, start_server
 from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, navigation_package
 from tests.scorm.vectors import load
 
@@ -54,9 +54,9 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
-    with chromium_browser(TIMEOUT_MS) as chromium:
-        yield chromium
+def browser(server, chromium):
+    set_expect_timeout(TIMEOUT_MS)
+    return chromium
 
 
 class Learner:
