@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-PACKAGES := lms/core lms/courses lms/quizzes lms/certificates
 
 .PHONY: run test install translations extract-messages settings test-sqlite test-postgres browsers clean
 
@@ -16,13 +15,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Compile every package's Vietnamese and English catalogues (.po -> .mo).
+# Compile every package's Vietnamese catalogue (.po -> .mo). There is no English catalogue: the English
+# messages are the msgids themselves. A wheel compiles its own (setup.py).
 translations: $(VENV)/.installed
 	@for dir in $$(find lms -type d -name translations -not -path '*/node_modules/*'); do \
 	  $(BIN)/pybabel compile -d "$$dir" || exit 1; \
 	done
 
-# Refresh one package's catalogue from its code and templates, then translate the new entries:
+# Refresh one package's catalogue from its code and templates, then translate the new entries in its .po
+# (the only source of each translation; tests/core/test_i18n.py fails on an untranslated or fuzzy entry):
 #   make extract-messages PKG=lms/quizzes TEMPLATES=templates/quizzes
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(PKG)/translations/messages.pot $(PKG) $(TEMPLATES)

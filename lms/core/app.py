@@ -11,16 +11,16 @@ from lms.core import i18n
 from lms.core.config import check_secret_key, load_config
 from lms.core.db import db
 from lms.core.extensions import csrf, login_manager
+from lms.core.folders import PACKAGE_ROOT, top_level_folder
 from lms.core.plugins import load_plugins
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
 def create_app(config: dict | None = None) -> Flask:
-    instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(REPO_ROOT / "instance")
-    app = Flask("lms", root_path=str(PACKAGE_ROOT), instance_path=os.path.abspath(instance_path),
-                template_folder=str(REPO_ROOT / "templates"), static_folder=str(PACKAGE_ROOT / "static"))
+    # Unset, Flask's own default: instance/ beside lms/ in a checkout, <venv>/var/lms-instance once installed.
+    instance_path = os.environ.get("LMS_INSTANCE_PATH")
+    app = Flask("lms", root_path=str(PACKAGE_ROOT),
+                instance_path=os.path.abspath(instance_path) if instance_path else None,
+                template_folder=str(top_level_folder("templates")), static_folder=str(PACKAGE_ROOT / "static"))
     load_config(app, config)
     check_secret_key(app)
     if app.config["PROXY_COUNT"]:

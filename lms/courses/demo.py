@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.core.db import db
+from lms.core.folders import top_level_folder
 from lms.core.models import School, Unit, User
 from lms.courses.models import ClassSession, Course, CourseClass, CourseStatus
 from lms.courses.progress_dates import today, zone
@@ -27,7 +28,7 @@ PREFERRED_COURSE = "chuyen-doi-so-co-quan-nha-nuoc"
 
 def content_dir() -> Path:
     configured = current_app.config.get("COURSES_CONTENT_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content"
+    return Path(configured) if configured else top_level_folder("content")
 
 
 def import_content_folders(folder: Path) -> list[str]:

@@ -41,7 +41,8 @@ class CoursesPlugin(Plugin):
         # Attendance needed in in-person and blended classes when neither course nor class says (policy: check).
         "COURSES_DEFAULT_MIN_ATTENDANCE": 0.8,
         "COURSES_EXCUSED_COUNTS_AS_ATTENDED": False,
-        # Where `lms demo seed` finds course folders (default: content/ at the top of the repository).
+        # Where `lms demo seed` finds course folders (default: content/ at the top of the repository,
+        # shipped inside the package by a wheel: lms.core.folders).
         "COURSES_CONTENT_DIR": None,
         "COURSES_VIDEO_DEFAULT_PERCENT": 80,
         # Days before a course's due date when a reminder goes out (the nearest one only).

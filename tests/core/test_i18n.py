@@ -62,6 +62,22 @@ def test_every_string_has_a_vietnamese_translation(translations, sources):
     assert missing == [], f"untranslated in {po_path}: {missing[:20]}"
 
 
+@pytest.mark.parametrize("translations", [t for t, _ in packages()], ids=lambda t: str(t.relative_to(ROOT)))
+def test_the_po_file_is_the_only_source_and_is_complete(translations):
+    """Each translation lives in its .po file and nowhere else (no table that rewrites it), so an entry
+    left empty or fuzzy (pybabel update's guess) would reach users as English or as a wrong guess."""
+    po_path = translations / "vi" / "LC_MESSAGES" / "messages.po"
+    sources = {p.relative_to(translations).as_posix() for p in translations.rglob("*")
+               if p.is_file() and p.suffix not in {".mo"} and "__pycache__" not in p.parts}
+    assert sources <= {"messages.pot", "vi/LC_MESSAGES/messages.po"}, f"not a catalogue: {sorted(sources)}"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    assert not catalog.fuzzy, f"{po_path}'s header is fuzzy: pybabel compile would leave the whole catalogue out"
+    incomplete = [m.id for m in catalog if m.id and (m.fuzzy or not all(
+        m.string if isinstance(m.string, (list, tuple)) else [m.string]))]
+    assert incomplete == [], f"untranslated or fuzzy in {po_path}: {incomplete[:20]}"
+
+
 def test_the_core_catalogue_exists():
     assert any(t.parent.name == "core" for t, _ in packages())
 
