@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.core.db import db
+from lms.core.search import bounded, contains
 from lms.core.text import fold
 from lms.core.xlsx import Book
 from lms.certificates import numbering
@@ -41,12 +42,12 @@ def register_statement(f: RegisterFilter, today: date):
                                         and_(Certificate.status == Status.valid, lapsed)))
     elif f.state in (Status.revoked.value, Status.superseded.value):
         statement = statement.where(Certificate.status == Status(f.state))
-    text = (f.q or "").strip()
+    text = bounded(f.q)
     if text:
         folded = fold(text)
         code = numbering.normalise_code(text)
         statement = statement.where(or_(
-            Certificate.holder_name_folded.contains(folded, autoescape=True),
+            contains(Certificate.holder_name_folded, folded),
             Certificate.register_number == text, Certificate.serial == text,
             Certificate.holder_employee_code == text, Certificate.verification_code == code))
     return statement.order_by(Certificate.register_year.desc(), Certificate.register_seq.desc())
