@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -87,9 +87,11 @@ def test_the_record_as_xlsx(app, make_official, make_user, login, issue):
     rows = [[c for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert rows[0][:2] == ["Hồ sơ bồi dưỡng", "Lê Văn Cường"]
     credit_row = next(r for r in rows if r[1] and "Kỹ năng số" in str(r[1]))
-    assert credit_row[1] == "'=Kỹ năng số"  # never a formula
-    assert credit_row[4] == 6
-    assert ["Tổng", 6] == [c for c in rows[-1] if c is not None]
+    assert credit_row[1] == "=Kỹ năng số"  # shown as typed ...
+    assert not any(c.data_type == "f" for row in book.worksheets[0].iter_rows() for c in row)  # ... never run
+    assert credit_row[0] == datetime(year, 2, 1) and credit_row[4] == 6
+    areas = [[c for c in row if c is not None] for row in book["Theo nội dung bồi dưỡng"].iter_rows(values_only=True)]
+    assert areas[-1] == ["Tổng", 6]
 
 
 def test_transcript_pdf_is_signed_and_verifiable(app, make_official, make_user, login, issue, revoke, client):

@@ -4,17 +4,16 @@ A school answers for the certificates of the schools merged into it, so its regi
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.core.db import db
+from lms.core.search import bounded, contains
 from lms.core.text import fold
+from lms.core.xlsx import Book
 from lms.certificates import numbering
 from lms.certificates.models import Certificate, Status
 from lms.certificates.vocabulary import GROUND_LABELS, KIND_LABELS, STATE_LABELS, VARIANT_LABELS
@@ -43,12 +42,12 @@ def register_statement(f: RegisterFilter, today: date):
                                         and_(Certificate.status == Status.valid, lapsed)))
     elif f.state in (Status.revoked.value, Status.superseded.value):
         statement = statement.where(Certificate.status == Status(f.state))
-    text = (f.q or "").strip()
+    text = bounded(f.q)
     if text:
         folded = fold(text)
         code = numbering.normalise_code(text)
         statement = statement.where(or_(
-            Certificate.holder_name_folded.contains(folded, autoescape=True),
+            contains(Certificate.holder_name_folded, folded),
             Certificate.register_number == text, Certificate.serial == text,
             Certificate.holder_employee_code == text, Certificate.verification_code == code))
     return statement.order_by(Certificate.register_year.desc(), Certificate.register_seq.desc())
@@ -68,33 +67,22 @@ HEADERS = ("Số vào sổ / Register number", "Số hiệu / Serial", "Họ và
 
 
 def xlsx(statement, today: date, *, batch: int = 1000) -> bytes:
-    """The register as a workbook (write-only: rows stream into the file, not into memory)."""
+    """The register as a workbook (rows stream from the database into the file, not into memory)."""
     original = aliased(Certificate)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("So dang ky")
-    sheet.append(list(HEADERS))
+    book = Book()
+    sheet = book.sheet("Sổ đăng ký")
+    sheet.header(*HEADERS)
     rows = db.session.execute(statement.add_columns(original.register_number)
                               .outerjoin(original, Certificate.original_id == original.id)
                               .execution_options(yield_per=batch))
     for cert, original_number in rows:
         state = state_of_row(cert, today)
-        sheet.append([_cell(sheet, value) for value in (
+        sheet.row(
             cert.register_number, cert.serial, cert.holder_name, cert.holder_birth_date, cert.holder_employee_code,
             cert.holder_unit_name, cert.course_title_vi, cert.class_code, cert.periods,
             str(KIND_LABELS.get(cert.kind.value, cert.kind.value)),
             str(VARIANT_LABELS.get(cert.variant.value, cert.variant.value)), cert.issued_on, cert.expires_on,
-            str(STATE_LABELS[state]), cert.revoked_at.date() if cert.revoked_at else None,
+            str(STATE_LABELS[state]), cert.revoked_at,
             str(GROUND_LABELS.get(cert.revocation_ground, cert.revocation_ground)) if cert.revocation_ground else "",
-            original_number or "", numbering.display_code(cert.verification_code))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(sheet, value):
-    """Text that looks like a formula ("=...") stays text: a name must never run in someone's spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+            original_number or "", numbering.display_code(cert.verification_code))
+    return book.to_bytes()

@@ -9,6 +9,7 @@ from lms.core.db import db
 from lms.core.models import Role
 from lms.core.permissions import roles_required
 from lms.core.views.pagination import paginate
+from lms.core.xlsx import XLSX_MIMETYPE
 from lms.certificates.dates import local_today
 from lms.certificates.models import Certificate
 from lms.certificates.services import lifecycle, setup
@@ -53,5 +54,5 @@ def register_xlsx():
     today = local_today()
     data = xlsx(register_statement(f, today), today)
     name = f"so-dang-ky-chung-chi-{f.year or 'tat-ca'}.xlsx"
-    return data, 200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return data, 200, {"Content-Type": XLSX_MIMETYPE,
                        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}

@@ -10,6 +10,7 @@ from lms.core import audit, events
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Official, Unit
+from lms.core.search import contains
 from lms.core.text import fold
 
 
@@ -63,26 +64,18 @@ def current_successor(unit: Unit) -> Unit:
     return unit
 
 
-def _like(term: str) -> str:
-    """A LIKE pattern matching `term` anywhere, with LIKE's own characters escaped."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def search_officials_condition(query: str):
     """A SQL condition matching officials by name without diacritics or case, or by employee code/e-mail."""
     term = fold(query)
     if not term:
         return None
-    pattern = _like(term)
-    return or_(Official.name_folded.like(pattern, escape="\\"),
-               func.lower(Official.employee_code).like(pattern, escape="\\"),
-               func.lower(Official.email).like(pattern, escape="\\"))
+    return or_(contains(Official.name_folded, term), contains(func.lower(Official.employee_code), term),
+               contains(func.lower(Official.email), term))
 
 
 def search_units_condition(query: str):
     term = fold(query)
     if not term:
         return None
-    pattern = _like(term)
-    return or_(Unit.name_folded.like(pattern, escape="\\"), func.lower(Unit.code).like(pattern, escape="\\"),
-               func.lower(Unit.name_en).like(pattern, escape="\\"))
+    return or_(contains(Unit.name_folded, term), contains(func.lower(Unit.code), term),
+               contains(func.lower(Unit.name_en), term))

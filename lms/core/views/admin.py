@@ -14,6 +14,7 @@ from lms.core.errors import DomainError
 from lms.core.forms import options
 from lms.core.models import Grant, Role, School, Unit, User
 from lms.core.permissions import grant, roles_required
+from lms.core.search import bounded, contains
 from lms.core.services.accounts import check_new_password
 from lms.core.text import nfc
 from lms.core.views.forms import GrantForm, SchoolForm, UserForm
@@ -31,14 +32,14 @@ ROLE_LABELS = {
 @bp.get("/users")
 @roles_required(Role.admin)
 def users():
-    q = request.args.get("q", "").strip()
+    q = bounded(request.args.get("q"))
     # Each row shows the user's grants with their school or unit: load them with the page, not row by row.
     statement = select(User).options(selectinload(User.grants).joinedload(Grant.school),
                                      selectinload(User.grants).joinedload(Grant.unit)).order_by(User.display_name)
     if q:
-        like = f"%{q}%"
-        statement = statement.where(or_(User.display_name.ilike(like), User.email.ilike(like),
-                                        User.login_code.ilike(like)))
+        statement = statement.where(or_(contains(User.display_name, q, ignore_case=True),
+                                        contains(User.email, q, ignore_case=True),
+                                        contains(User.login_code, q, ignore_case=True)))
     return render_template("core/admin/users.html", page=paginate(statement), q=q, role_labels=ROLE_LABELS)
 
 

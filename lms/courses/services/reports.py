@@ -1,19 +1,16 @@
 """The class report: each learner's progress, last activity, attendance and completion; page and XLSX."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 
 from lms.core.db import db
-from lms.core.i18n import format_day, format_moment, locale_code, pick
+from lms.core.i18n import locale_code, pick
 from lms.core.models import Official, Unit, User
+from lms.core.xlsx import Book
 from lms.courses.models import (Activity, Attendance, AttendanceStatus, ClassSession, CourseClass, Enrolment,
                                 EnrolmentStatus)
 
@@ -68,30 +65,17 @@ def _percent(value: float | None) -> float | None:
 
 def class_report_xlsx(course_class: CourseClass) -> bytes:
     rows, sessions = class_report(course_class)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=course_class.code[:31] or "class")
-    bold = Font(bold=True)
-
-    def header(cells):
-        out = []
-        for text in cells:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            out.append(cell)
-        return out
-
-    sheet.append(header([pick(course_class, "title")]))
-    sheet.append([_("Class code"), course_class.code, _("Class sessions"), sessions])
-    sheet.append([])
-    sheet.append(header([_("Full name"), _("Employee code"), _("Unit"), _("Progress (%)"), _("Last activity"),
-                         _("Last active"), _("Present"), _("Late"), _("Excused"), _("Absent"), _("Attendance (%)"),
-                         _("Completed on"), _("Final score (%)")]))
+    book = Book()
+    sheet = book.sheet(course_class.code or "class")
+    sheet.title(pick(course_class, "title"))
+    sheet.line(_("Class code"), course_class.code, _("Class sessions"), sessions)
+    sheet.line()
+    sheet.header(_("Full name"), _("Employee code"), _("Unit"), _("Progress (%)"), _("Last activity"),
+                 _("Last active"), _("Present"), _("Late"), _("Excused"), _("Absent"), _("Attendance (%)"),
+                 _("Completed on"), _("Final score (%)"))
     for row in rows:
-        sheet.append([row.name, row.employee_code, row.unit, _percent(row.progress), row.last_activity,
-                      format_moment(row.last_activity_at), row.attendance.get("present", 0),
-                      row.attendance.get("late", 0), row.attendance.get("excused", 0),
-                      row.attendance.get("absent", 0), _percent(row.attendance_rate), format_day(row.completed_at),
-                      _percent(row.final_score)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.row(row.name, row.employee_code, row.unit, _percent(row.progress), row.last_activity,
+                  row.last_activity_at, row.attendance.get("present", 0), row.attendance.get("late", 0),
+                  row.attendance.get("excused", 0), row.attendance.get("absent", 0), _percent(row.attendance_rate),
+                  row.completed_at, _percent(row.final_score))
+    return book.to_bytes()

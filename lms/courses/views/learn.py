@@ -12,6 +12,7 @@ from lms.core import activities
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import StoredFile
+from lms.core.search import contains
 from lms.core.text import fold
 from lms.core.views.pagination import paginate
 from lms.core.vocab import CONTENT_AREAS, TOPICS
@@ -35,14 +36,13 @@ def catalogue():
     q, area, topic, level = (request.args.get(k, "") for k in ("q", "area", "topic", "level"))
     statement = select(Course).options(joinedload(Course.school)).where(Course.status == CourseStatus.published)
     if fold(q):
-        term = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Course.search_text.like(f"%{term}%", escape="\\"))
+        statement = statement.where(contains(Course.search_text, fold(q)))
     if area in CONTENT_AREAS:
         statement = statement.where(Course.content_area == area)
     if level in LEVEL:
         statement = statement.where(Course.level.in_([level, "all"]))
-    if topic in TOPICS:  # a vocabulary key (letters and underscores) inside the JSON list's text
-        statement = statement.where(cast(Course.topics, String).like(f'%"{topic}"%'))
+    if topic in TOPICS:  # a vocabulary key, quoted, inside the JSON list's text (its "_" matched literally)
+        statement = statement.where(contains(cast(Course.topics, String), f'"{topic}"'))
     page = paginate(statement.order_by(Course.title_vi, Course.id), per_page=24)
     mine = {}
     if page.items:

@@ -4,12 +4,10 @@ from __future__ import annotations
 from flask import Response, render_template
 from flask_login import login_required
 
+from lms.core.xlsx import XLSX_MIMETYPE
 from lms.courses.services.reports import class_report, class_report_xlsx
 from lms.courses.views import bp
 from lms.courses.views.classes import _teaching
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @bp.get("/classes/<int:class_id>/report")
 @login_required
@@ -23,5 +21,5 @@ def class_report_page(class_id: int):
 @login_required
 def class_report_download(class_id: int):
     course_class = _teaching(class_id)
-    return Response(class_report_xlsx(course_class), mimetype=XLSX,
+    return Response(class_report_xlsx(course_class), mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{course_class.code}-report.xlsx"'})

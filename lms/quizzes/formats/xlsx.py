@@ -21,12 +21,11 @@ import io
 import re
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from lms.core.services.tabular import FileUnreadable as TableUnreadable
 from lms.core.services.tabular import read_rows
 from lms.core.text import fold
+from lms.core.xlsx import Book
 from lms.quizzes.formats import FileUnreadable, ParsedQuestion, default_name, join_category_path, problem, \
     split_category_path
 
@@ -258,23 +257,12 @@ INSTRUCTIONS = [
 
 def xlsx_template() -> bytes:
     """The template workbook: a "Câu hỏi" sheet with the header and examples, and the instructions."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Câu hỏi"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Book()
+    sheet = book.sheet("Câu hỏi")
+    sheet.header(*HEADER)
     for example in EXAMPLES:
-        sheet.append(example)
-    for column, width in zip("ABCD", (24, 16, 16, 50)):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    help_sheet = book.create_sheet("Hướng dẫn")
+        sheet.row(*example)
+    help_sheet = book.sheet("Hướng dẫn")
     for line in INSTRUCTIONS:
-        help_sheet.append([line])
-    help_sheet.column_dimensions["A"].width = 120
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        help_sheet.line(line)
+    return book.to_bytes()

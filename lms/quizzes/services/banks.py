@@ -14,6 +14,7 @@ from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotAllowed
 from lms.core.models import Role
 from lms.core.permissions import school_ids
+from lms.core.search import contains
 from lms.core.text import nfc
 from lms.quizzes.formats import join_category_path, split_category_path
 from lms.quizzes.models import Category, Question, QuestionBank
@@ -219,8 +220,8 @@ def questions_in(bank_id: int, *, category_ids: list[int] | None = None, tag: st
         from lms.quizzes.models import QuestionTag
         statement = statement.where(Question.id.in_(select(QuestionTag.question_id).where(QuestionTag.tag == tag)))
     if search:
-        like = f"%{search.strip()}%"
-        statement = statement.where(or_(Question.name.ilike(like), Question.text.ilike(like)))
+        statement = statement.where(or_(contains(Question.name, search, ignore_case=True),
+                                        contains(Question.text, search, ignore_case=True)))
     if not include_hidden:
         statement = statement.where(Question.hidden.is_(False))
     return statement.order_by(Question.category_id, Question.id)

@@ -10,17 +10,15 @@ Each is computed from a fixed number of queries, whatever the number of attempts
 """
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.models import Official, User
+from lms.core.xlsx import Book
 from lms.quizzes.display import plain_text
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
 
@@ -130,38 +128,29 @@ def distribution(quiz: Quiz, bins: int = 10) -> list[tuple[int, int, int]]:
 
 def results_xlsx(quiz: Quiz) -> bytes:
     """The results as a workbook: grades, attempts, item statistics and the distribution."""
-    book = Workbook()
-    grades_sheet = book.active
-    grades_sheet.title = _("Grades")[:31]
+    book = Book()
     everyone = people(quiz)
-    _rows(grades_sheet, [_("Official"), _("Code"), _("Grade (%)"), _("Passed"), _("Attempts")],
+    _table(book, _("Grades"), [_("Official"), _("Code"), _("Grade (%)"), _("Passed"), _("Attempts")],
           [[p.name, p.code, _pct(p.grade.grade if p.grade else None), _yes(p.grade.passed) if p.grade else "",
             len(p.attempts)] for p in everyone])
-    attempts_sheet = book.create_sheet(_("Attempts")[:31])
-    _rows(attempts_sheet, [_("Official"), _("Code"), _("Attempt"), _("State"), _("Started"), _("Submitted"),
+    _table(book, _("Attempts"), [_("Official"), _("Code"), _("Attempt"), _("State"), _("Started"), _("Submitted"),
                            _("Points"), _("Out of"), _("Score (%)")],
-          [[p.name, p.code, a.number, _state(a), _when(a.started_at), _when(a.submitted_at),
+          [[p.name, p.code, a.number, _state(a), a.started_at, a.submitted_at,
             round(a.points, 4) if a.points is not None else "", round(a.max_points, 4), _pct(a.score)]
            for p in everyone for a in p.attempts])
-    items_sheet = book.create_sheet(_("Item statistics")[:31])
-    _rows(items_sheet, [_("Question"), _("Type"), _("Answers"), _("Facility (%)"), _("Discrimination index"),
+    _table(book, _("Item statistics"), [_("Question"), _("Type"), _("Answers"), _("Facility (%)"), _("Discrimination index"),
                         _("Item-rest correlation")],
           [[plain_text(s.name), s.qtype, s.answers, _pct(s.facility), _round(s.discrimination), _round(s.correlation)]
            for s in item_statistics(quiz)])
-    spread = book.create_sheet(_("Distribution")[:31])
-    _rows(spread, [_("From (%)"), _("To (%)"), _("Officials")], [list(b) for b in distribution(quiz)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    _table(book, _("Distribution"), [_("From (%)"), _("To (%)"), _("Officials")], distribution(quiz))
+    return book.to_bytes()
 
 
-def _rows(sheet, header: list[str], rows: list[list]) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _table(book: Book, name: str, header: list[str], rows) -> None:
+    sheet = book.sheet(name)
+    sheet.header(*header)
     for row in rows:
-        # A text starting with "=" would be a formula in Excel: keep it text.
-        sheet.append([("'" + v) if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row])
+        sheet.row(*row)
 
 
 def _pct(value: float | None):
@@ -174,11 +163,6 @@ def _round(value: float | None):
 
 def _yes(value: bool) -> str:
     return _("Yes") if value else _("No")
-
-
-def _when(moment) -> str:
-    from lms.core.i18n import format_moment
-    return format_moment(moment) if moment else ""
 
 
 def _state(attempt: Attempt) -> str:

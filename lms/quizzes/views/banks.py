@@ -10,6 +10,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import School
 from lms.core.views.pagination import paginate
+from lms.core.xlsx import XLSX_MIMETYPE
 from lms.quizzes.display import QuestionView
 from lms.quizzes.forms import BankForm, CategoryForm, ImportForm, QuestionForm, RenameForm, options
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Category, Question, QuestionBank, Quiz
@@ -336,5 +337,5 @@ def export_bank(bank_id: int):
 def xlsx_template():
     _require_quiz_manager()
     from lms.quizzes.formats.xlsx import xlsx_template as build
-    return Response(build(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(build(), mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": "attachment; filename=mau-ngan-hang-cau-hoi.xlsx"})

@@ -11,6 +11,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import User
 from lms.core.views.pagination import paginate
+from lms.core.xlsx import XLSX_MIMETYPE
 from lms.quizzes.display import view_of
 from lms.quizzes.forms import GradeForm
 from lms.quizzes.models import Attempt, AttemptQuestion, Question
@@ -41,7 +42,7 @@ def quiz_results(quiz_id: int):
 def quiz_results_xlsx(quiz_id: int):
     quiz = _quiz(quiz_id)
     return Response(results.results_xlsx(quiz),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f"attachment; filename=ket-qua-bai-kiem-tra-{quiz.id}.xlsx"})
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -15,13 +16,14 @@ from lms.core.errors import DomainError
 from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, School
 from lms.core.permissions import may_run_school, roles_required, school_ids
-from lms.core.records import exports, outside
+from lms.core.records import outside
 from lms.core.records.dashboard import paginate_rows
 from lms.core.records.forms import OutsideImportForm, OutsideRecordForm, WithdrawForm
 from lms.core.records.models import CreditSource, TrainingCredit
 from lms.core.records.views import bp
 from lms.core.services.tabular import FileUnreadable
 from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
+from lms.core.xlsx import XLSX_MIMETYPE, Book
 
 EVIDENCE_TYPES = storage.DOCUMENT_TYPES | storage.IMAGE_TYPES
 PROVIDER_SUGGESTIONS = ("Nền tảng Bình dân học vụ số", "Học viện Chính trị quốc gia Hồ Chí Minh",
@@ -147,13 +149,13 @@ def outside_import():
 @bp.get("/outside/template.xlsx")
 @roles_required(Role.school_admin)
 def outside_template():
-    book = exports.new_book()
-    sheet = exports.Sheet(book, "Mẫu", widths=(14, 44, 30, 34, 24, 10, 16, 34, 20))
-    sheet.heading("Mã cán bộ", "Tên khóa học", "Tên tiếng Anh", "Nội dung bồi dưỡng", "Chủ đề", "Số tiết",
-                  "Ngày hoàn thành", "Cơ sở đào tạo", "Ghi chú")
+    book = Book()
+    sheet = book.sheet("Mẫu")
+    sheet.header("Mã cán bộ", "Tên khóa học", "Tên tiếng Anh", "Nội dung bồi dưỡng", "Chủ đề", "Số tiết",
+                 "Ngày hoàn thành", "Cơ sở đào tạo", "Ghi chú")
     sheet.row("CB00001", "Kỹ năng số cơ bản", "Basic digital skills", area_label("science_technology_digital"),
-              topic_label("digital_transformation"), 8, "15/03/2025", "Nền tảng Bình dân học vụ số", "")
-    return send_file(io.BytesIO(exports.to_bytes(book)), mimetype=exports.XLSX_MIMETYPE, as_attachment=True,
+              topic_label("digital_transformation"), 8, date(2025, 3, 15), "Nền tảng Bình dân học vụ số", "")
+    return send_file(io.BytesIO(book.to_bytes()), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name="mau-ghi-nhan-boi-duong.xlsx")
 
 
