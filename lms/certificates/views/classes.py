@@ -11,6 +11,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Role, User
 from lms.core.permissions import may_run_school, roles_required
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.certificates import archive
 from lms.certificates.dates import local_today
 from lms.certificates.forms import IssueForm
@@ -72,18 +73,14 @@ def class_page(class_id: int):
 
 @bp.post("/classes/<int:class_id>/issue")
 @roles_required(Role.school_admin)
+@commits
 def issue_class(class_id: int):
     _class_or_404(class_id)
     form = IssueForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with flash_domain_errors():
         report, _eligibility = issue_for_class(class_id, actor_id=current_user.id)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         if report.issued:
             flash(_("%(n)s certificates were issued.", n=len(report.issued)), "success")
         else:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import AuditEntry, User
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.certificates.dates import local_today
 from lms.certificates.forms import CopyForm, CorrectForm, RevokeForm
 from lms.certificates.models import Certificate
@@ -71,6 +72,7 @@ def _managed(certificate_id: int) -> Certificate:
 
 @bp.post("/<int:certificate_id>/revoke")
 @login_required
+@commits
 def revoke(certificate_id: int):
     cert = _managed(certificate_id)
     form = RevokeForm()
@@ -78,12 +80,11 @@ def revoke(certificate_id: int):
         return _render_detail(cert, revoke_form=form, status=400)
     try:
         revoked = lifecycle.revoke(cert, ground=form.ground.data, note=form.note.data, actor_id=current_user.id)
-        db.session.commit()
     except lifecycle.AlreadyDone as done:
-        db.session.rollback()
+        discard_changes()
         flash(str(done), "warning")
     except DomainError as problem:
-        db.session.rollback()
+        discard_changes()
         flash(str(problem), "error")
         return _render_detail(cert, revoke_form=form, status=400)
     else:
@@ -95,25 +96,23 @@ def revoke(certificate_id: int):
 
 @bp.post("/<int:certificate_id>/copy")
 @login_required
+@commits
 def copy(certificate_id: int):
     cert = _managed(certificate_id)
     form = CopyForm()
     if not form.validate_on_submit():
         return _render_detail(cert, copy_form=form, status=400)
-    try:
+    with flash_domain_errors():
         new = lifecycle.reissue_copy(cert, reason=form.reason.data, actor_id=current_user.id,
                                      request_key=form.request_key.data)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return _render_detail(cert, copy_form=form, status=400)
-    flash(_("A copy was issued with register number %(number)s.", number=new.register_number), "success")
-    return redirect(url_for("certificates.detail", certificate_id=new.id))
+        flash(_("A copy was issued with register number %(number)s.", number=new.register_number), "success")
+        return redirect(url_for("certificates.detail", certificate_id=new.id))
+    return _render_detail(cert, copy_form=form, status=400)
 
 
 @bp.post("/<int:certificate_id>/correct")
 @login_required
+@commits
 def correct(certificate_id: int):
     cert = _managed(certificate_id)
     form = CorrectForm()
@@ -127,13 +126,12 @@ def correct(certificate_id: int):
     try:
         new = lifecycle.correct(cert, corrected, reason=form.reason.data, actor_id=current_user.id,
                                 request_key=form.request_key.data)
-        db.session.commit()
     except lifecycle.AlreadyDone as done:
-        db.session.rollback()
+        discard_changes()
         flash(str(done), "warning")
         return redirect(url_for("certificates.detail", certificate_id=cert.id))
     except DomainError as problem:
-        db.session.rollback()
+        discard_changes()
         flash(str(problem), "error")
         return _render_detail(cert, correct_form=form, status=400)
     flash(_("The corrected certificate has register number %(number)s; the old one is marked as replaced.",

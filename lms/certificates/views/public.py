@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.models import School
+from lms.core.views.transaction import commits
 from lms.certificates import numbering
 from lms.certificates.dates import local_today
 from lms.certificates.services import public, ratelimit
@@ -33,7 +34,6 @@ def _limited(as_json: bool):
     address = request.remote_addr or "unknown"
     allowed = ratelimit.hit("verify", address, limit=current_app.config["CERTIFICATES_VERIFY_PER_MINUTE"],
                             window_seconds=60)
-    db.session.commit()
     if allowed:
         return None
     message = _("Too many look-ups from your address. Wait a minute, then try again.")
@@ -50,7 +50,6 @@ def _miss(code: str, as_json: bool):
     address = request.remote_addr or "unknown"
     allowed = ratelimit.hit("verify-miss", address, limit=current_app.config["CERTIFICATES_VERIFY_MISSES_PER_HOUR"],
                             window_seconds=3600)
-    db.session.commit()
     if not allowed:
         message = _("Too many unknown codes from your address. Wait an hour, then try again.")
         if as_json:
@@ -74,6 +73,7 @@ def lookup():
 
 
 @public_bp.get("/<code>")
+@commits  # the look-ups counted against the address, whatever the answer
 def verify(code: str):
     if code.endswith(".json"):
         return verify_json(code[:-5])

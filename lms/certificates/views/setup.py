@@ -10,6 +10,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Role, School
 from lms.core.permissions import may_run_school, roles_required
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.certificates.forms import RuleForm, TemplateForm
 from lms.certificates.models import (DEFAULT_SERIAL_FORMAT, NATIONAL_HEADING, NATIONAL_MOTTO, CertificateKind,
                                      CertificateRule, CertificateTemplate)
@@ -56,6 +57,7 @@ def templates():
 @bp.route("/templates/new", methods=["GET", "POST"])
 @bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
 @roles_required(Role.school_admin)
+@commits
 def edit_template(template_id: int | None = None):
     if template_id:
         template = db.session.get(CertificateTemplate, template_id) or abort(404)
@@ -78,13 +80,8 @@ def edit_template(template_id: int | None = None):
         fields = {name: getattr(form, name).data for name in (
             "name", "kind", "orientation", "national_heading", "national_motto", "title", "subtitle", "body",
             "signer_title", "signer_name", "serial_format", "active")}
-        try:
+        with flash_domain_errors():
             setup.save_template(template, fields=fields, uploads=uploads, remove=remove, actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The template was saved. Check it with the preview."), "success")
             return redirect(url_for("certificates.edit_template", template_id=template.id))
     missing = setup.missing_images([template]).get(template.id, []) if template.id else []
@@ -132,6 +129,7 @@ def require_catalog_or_none():
 @bp.route("/rules/new", methods=["GET", "POST"])
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 @roles_required(Role.school_admin)
+@commits
 def edit_rule(rule_id: int | None = None):
     if rule_id:
         rule = db.session.get(CertificateRule, rule_id) or abort(404)
@@ -169,13 +167,8 @@ def edit_rule(rule_id: int | None = None):
             validity_months=form.validity_months.data, renewal_window_days=form.renewal_window_days.data or 0,
             expiry_base=form.expiry_base.data, periods=float(form.periods.data) if form.periods.data else None,
             content_area=form.content_area.data or "", auto_issue=form.auto_issue.data, active=form.active.data)
-        try:
+        with flash_domain_errors():
             setup.save_rule(rule, school, data, actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The rule was saved."), "success")
             return redirect(url_for("certificates.rules"))
     return render_template("certificates/rule_form.html", form=form, rule=rule, school=school), \

@@ -13,6 +13,7 @@ from lms.core.notifications.models import MailStatus, OutboxMessage
 from lms.core.notifications.outbox import retry_failed, summary
 from lms.core.permissions import roles_required
 from lms.core.views.pagination import paginate
+from lms.core.views.transaction import commits
 
 bp = Blueprint("notifications_admin", __name__, url_prefix="/admin/mail")
 
@@ -27,6 +28,7 @@ def mail():
 
 @bp.post("/<int:message_id>/retry")
 @roles_required(Role.admin)
+@commits
 def retry(message_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -34,7 +36,6 @@ def retry(message_id: int):
         abort(404)
     if retry_failed(message_id):
         audit.record("mail.retried", "outbox", message_id)
-        db.session.commit()
         flash(_("The message will be sent again."), "success")
     else:
         flash(_("That message is not marked failed (it may have been retried already)."), "warning")

@@ -5,45 +5,41 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.notifications import passwords
 from lms.core.notifications.forms import ForgotPasswordForm, ResetPasswordForm
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password")
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@commits
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
             passwords.request_reset(form.identifier.data, request.remote_addr or "")
         except passwords.ResetThrottled as throttled:
-            db.session.rollback()
+            discard_changes()
             return render_template("core/notifications/password/forgot.html", form=form, error=str(throttled)), 429
-        db.session.commit()
         # The same answer whether the account exists, has an address, or not.
         return render_template("core/notifications/password/forgot_sent.html", minutes=_ttl_minutes())
     return render_template("core/notifications/password/forgot.html", form=form, error=None)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@commits
 def reset(token: str):
     if passwords.valid_token(token) is None:
         return render_template("core/notifications/password/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            passwords.reset_password(token, form.new.data, form.confirm.data)
-        except passwords.ResetLinkInvalid:
-            db.session.rollback()
-            return render_template("core/notifications/password/reset_invalid.html"), 404
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        with flash_domain_errors():
+            try:
+                passwords.reset_password(token, form.new.data, form.confirm.data)
+            except passwords.ResetLinkInvalid:  # used or expired while the form was open
+                discard_changes()
+                return render_template("core/notifications/password/reset_invalid.html"), 404
             if current_user.is_authenticated:
                 logout_user()
             flash(_("Your password has been changed. Log in with the new password."), "success")

@@ -16,6 +16,7 @@ from lms.core.notifications.models import Notification
 from lms.core.notifications.rendering import Rendered, render_notification
 from lms.core.views.main import safe_next
 from lms.core.views.pagination import paginate
+from lms.core.views.transaction import commits
 
 bp = Blueprint("notifications", __name__)
 
@@ -55,40 +56,41 @@ def _render(notice: Notification, locale: str) -> Rendered:
 
 @bp.get("/notifications/<int:notification_id>")
 @login_required
+@commits
 def open_notification(notification_id: int):
     """Follow a notice's link; following it marks it read."""
     notice = db.session.get(Notification, notification_id)
     if notice is None or notice.user_id != current_user.id:
         abort(404)
     services.mark_read(current_user.id, notice.id)
-    db.session.commit()
     return redirect(safe_next(notice.link) or url_for("notifications.index"))
 
 
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
+@commits
 def read(notification_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     if not services.mark_read(current_user.id, notification_id):
         abort(404)
-    db.session.commit()
     return redirect(url_for("notifications.index", page=request.args.get("page", 1, type=int)))
 
 
 @bp.post("/notifications/read-all")
 @login_required
+@commits
 def read_all():
     if not FlaskForm().validate_on_submit():
         abort(400)
     services.mark_all_read(current_user.id)
-    db.session.commit()
     flash(_("All notifications are marked read."), "success")
     return redirect(url_for("notifications.index"))
 
 
 @bp.route("/account/preferences", methods=["GET", "POST"])
 @login_required
+@commits
 def preferences():
     kinds = optional_kinds(locale_code())
     offered = {kind.template for kind in kinds}
@@ -96,7 +98,6 @@ def preferences():
     if form.validate_on_submit():
         wanted = set(request.form.getlist("receive")) & offered
         services.set_opt_outs(current_user.id, offered - wanted, offered)
-        db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     turned_off = services.opted_out_templates(current_user.id)

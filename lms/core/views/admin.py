@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core import audit
@@ -20,6 +19,7 @@ from lms.core.text import nfc
 from lms.core.views.forms import GrantForm, SchoolForm, UserForm
 from lms.core.views.pagination import paginate
 from lms.core.views.saving import save_with_audit
+from lms.core.views.transaction import commits, flash_domain_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,6 +46,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def edit_user(user_id: int | None = None):
     user = db.session.get(User, user_id) if user_id else User(active=True)
     if user is None:
@@ -53,7 +54,7 @@ def edit_user(user_id: int | None = None):
     form = UserForm(obj=user)
     grant_form = _grant_form()
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors(duplicate=_("That e-mail or employee code is already used by another account.")):
             form.populate_obj(user)
             user.display_name = nfc(user.display_name)
             user.email = (form.email.data or "").strip().lower() or None
@@ -67,14 +68,6 @@ def edit_user(user_id: int | None = None):
                 db.session.add(user)
             db.session.flush()
             audit.record("user.saved", "user", user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("That e-mail or employee code is already used by another account."), "error")
-        else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("core/admin/user.html", user=user, form=form, grant_form=grant_form,
@@ -93,6 +86,7 @@ def _grant_form() -> GrantForm:
 
 @bp.post("/users/<int:user_id>/grants")
 @roles_required(Role.admin)
+@commits
 def add_grant(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = _grant_form()
@@ -110,20 +104,19 @@ def add_grant(user_id: int):
                     unit_id=unit_id if role is Role.unit_manager else None)
         db.session.flush()
         audit.record("grant.added", "user", user.id, data={"role": role.value, "grant_id": new.id})
-        db.session.commit()
         flash(_("Role granted."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/grants/<int:grant_id>/delete")
 @roles_required(Role.admin)
+@commits
 def remove_grant(user_id: int, grant_id: int):
     found = db.session.get(Grant, grant_id)
     if found is None or found.user_id != user_id:
         abort(404)
     audit.record("grant.removed", "user", user_id, data={"role": found.role.value})
     db.session.delete(found)
-    db.session.commit()
     flash(_("Role removed."), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
@@ -139,6 +132,7 @@ def schools():
 @bp.route("/schools/new", methods=["GET", "POST"])
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def edit_school(school_id: int | None = None):
     school = db.session.get(School, school_id) if school_id else School()
     if school is None:

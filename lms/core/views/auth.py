@@ -5,16 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.services import accounts
 from lms.core.views.forms import ChangePasswordForm, LoginForm
 from lms.core.views.main import safe_next
+from lms.core.views.transaction import commits, flash_domain_errors
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@commits  # a refused log-in is committed too: the failure is what throttling counts
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -24,10 +24,8 @@ def login():
         try:
             user = accounts.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
         except accounts.LoginRefused as refused:
-            db.session.commit()  # the failure is what throttling counts
             error = str(refused)
         else:
-            db.session.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at log-in: no fixation
             if lang:
@@ -46,15 +44,12 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@commits
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             accounts.change_password(current_user, form.current.data, form.new.data, form.confirm.data)
-        except DomainError as problem:
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # the session version changed: renew this session, end the others
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.home"))

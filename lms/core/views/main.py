@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from lms.core.db import db
+from lms.core.views.transaction import commits, discard_changes
 
 bp = Blueprint("core", __name__)
 
@@ -18,13 +19,13 @@ def home():
 
 
 @bp.post("/lang")
+@commits
 def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated and current_user.locale != lang:
             current_user.locale = lang
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
 
 
@@ -39,7 +40,7 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # a load balancer wants a status, not a stack trace
-        db.session.rollback()
+        discard_changes()
         return {"status": "error", "database": type(exc).__name__}, 503
     return {"status": "ok", "database": "ok"}
 

@@ -8,11 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from lms.core import audit
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.forms import options
 from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
@@ -23,6 +21,7 @@ from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, UnitForm
 from lms.core.vocab import KIND_LABELS
 from lms.core.views.pagination import paginate
 from lms.core.views.saving import save_with_audit
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
@@ -52,6 +51,7 @@ def _unit_choices(exclude: Unit | None = None):
 @bp.route("/units/new", methods=["GET", "POST"])
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def edit_unit(unit_id: int | None = None):
     unit = db.session.get(Unit, unit_id) if unit_id else Unit(path="/")
     if unit is None:
@@ -65,7 +65,7 @@ def edit_unit(unit_id: int | None = None):
     merge_form = MergeForm(prefix="merge")
     merge_form.successor_id.choices = _unit_choices(unit)
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors(duplicate=_("Another unit already has that code.")):
             unit.code = form.code.data.strip()
             unit.name_vi, unit.name_en = nfc(form.name_vi.data), nfc(form.name_en.data)
             unit.level, unit.kind = UnitLevel(form.level.data), (form.kind.data or "").strip()
@@ -76,14 +76,7 @@ def edit_unit(unit_id: int | None = None):
             parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
             org.set_parent(unit, parent)
             audit.record("unit.saved", "unit", unit.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Another unit already has that code."), "error")
-        else:
+            db.session.flush()  # a code already taken fails here, where it can be told, not in the commit
             flash(_("Saved."), "success")
             return redirect(url_for("org.units"))
     return render_template("core/org/unit.html", form=form, unit=unit, merge_form=merge_form)
@@ -91,6 +84,7 @@ def edit_unit(unit_id: int | None = None):
 
 @bp.post("/units/<int:unit_id>/merge")
 @roles_required(Role.admin)
+@commits
 def merge_unit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = MergeForm(prefix="merge")
@@ -99,13 +93,8 @@ def merge_unit(unit_id: int):
     if successor is None:
         flash(_("Choose the unit to merge into and the date."), "error")
         return redirect(url_for("org.edit_unit", unit_id=unit_id))
-    try:
+    with flash_domain_errors():
         org.merge_units([unit], successor, form.effective_on.data)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("The unit was merged; its officials now belong to %(name)s.", name=successor.name_vi), "success")
     return redirect(url_for("org.units"))
 
@@ -136,6 +125,7 @@ def official(official_id: int):
 @bp.route("/officials/new", methods=["GET", "POST"])
 @bp.route("/officials/<int:official_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def edit_official(official_id: int | None = None):
     person = db.session.get(Official, official_id) if official_id else Official()
     if person is None:
@@ -161,6 +151,7 @@ IMPORTERS = {"officials": org_import.import_officials, "units": org_import.impor
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def import_file(kind: str):
     """Upload, see the report; a file with problems changes nothing until the user picks 'valid rows'."""
     importer = IMPORTERS.get(kind) or abort(404)
@@ -184,16 +175,15 @@ def _run_import(importer, data: bytes, filename: str, valid_only: bool = False):
     try:
         report = importer(io.BytesIO(data), filename, valid_only=valid_only, actor_id=current_user.id)
     except FileUnreadable as problem:
-        db.session.rollback()
+        discard_changes()
         flash(str(problem), "error")
         return None
     if report.applied:
-        db.session.commit()
         flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped.",
                 created=report.created, updated=report.updated, unchanged=report.unchanged,
                 skipped=report.skipped), "success")
     else:
-        db.session.rollback()
+        discard_changes()  # all or nothing: a file with problems changes nothing
     return report
 
 
@@ -201,7 +191,6 @@ def _store_pending(data: bytes, filename: str) -> dict:
     """Keep the uploaded file until the user decides; it lives in storage, not in the cookie."""
     from lms.core import storage
     stored = storage.save_bytes(data, filename, "application/octet-stream", uploaded_by=current_user.id)
-    db.session.commit()
     return {"file_id": stored.id, "filename": filename}
 
 

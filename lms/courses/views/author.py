@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from lms.core import activities
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.forms import options
 from lms.core.models import School, User
 from lms.core.i18n import locale_code
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
 from lms.courses.access import editable_courses_condition, is_author, lecturer_school_ids, may_edit_course
 from lms.courses.forms import CourseForm, ImportForm, LecturerForm, NewActivityForm, SectionForm, UploadForm
@@ -84,6 +84,7 @@ def authoring_index():
 
 @bp.post("/author/import")
 @login_required
+@commits
 def import_zip():
     author_required()
     form = ImportForm()
@@ -94,11 +95,10 @@ def import_zip():
     try:
         report = import_course(stream=upload.stream, name=upload.filename or "upload.zip", user=current_user)
     except FolderRejected as rejected:
-        db.session.rollback()
+        discard_changes()
         courses = list(db.session.scalars(select(Course).where(editable_courses_condition(current_user))))
         return render_template("courses/author/index.html", courses=courses, import_form=form,
                                problems=rejected.problems, upload_name=upload.filename), 422
-    db.session.commit()
     flash(_("The course %(key)s was imported (version %(version)s).", key=report.course_key, version=report.version),
           "success")
     for warning in report.warnings:
@@ -108,17 +108,13 @@ def import_zip():
 
 @bp.route("/author/new", methods=["GET", "POST"])
 @login_required
+@commits
 def new_course():
     author_required()
     form = _course_form()
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             course = authoring.create_course(current_user, _fields(form), key=form.key.data or "")
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The course was created as a draft. Add sections and lessons, then publish it."), "success")
             return redirect(url_for("courses.edit_course", key=course.key))
     return render_template("courses/author/course_form.html", form=form, course=None)
@@ -126,18 +122,14 @@ def new_course():
 
 @bp.route("/author/c/<key>", methods=["GET", "POST"])
 @login_required
+@commits
 def edit_course(key: str):
     course = editable(key)
     form = _course_form(course)
     del form.key  # a key never changes: progress and exports depend on it
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             authoring.update_course(current_user, course, _fields(form))
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("Saved."), "success")
             return redirect(url_for("courses.edit_course", key=key))
     sections = outline(course)
@@ -154,21 +146,17 @@ def edit_course(key: str):
 
 @bp.post("/author/c/<key>/status")
 @login_required
+@commits
 def course_status(key: str):
     course = editable(key)
     action = request.form.get("action", "")
-    try:
+    with flash_domain_errors():
         if action == "revise":
             authoring.publish_revision(current_user, course)
         elif action in ("draft", "published", "archived"):
             authoring.set_status(current_user, course, CourseStatus(action))
         else:
             abort(400)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("The course is now: %(status)s, version %(version)s.",
                 status=_status_text(course.status), version=course.version), "success")
     return redirect(url_for("courses.edit_course", key=key))
@@ -188,49 +176,38 @@ def export_course_zip(key: str):
 
 @bp.post("/author/c/<key>/files")
 @login_required
+@commits
 def upload_file(key: str):
     course = editable(key)
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("courses.edit_course", key=key) + "#files")
-    try:
+    with flash_domain_errors():
         asset = authoring.upload_asset(course, form.file.data, current_user.id)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("Uploaded as %(path)s. Use this path in lessons to show or link it.", path=asset.path), "success")
     return redirect(url_for("courses.edit_course", key=key) + "#files")
 
 
 @bp.post("/author/c/<key>/files/delete")
 @login_required
+@commits
 def delete_file(key: str):
     course = editable(key)
-    try:
+    with flash_domain_errors():
         authoring.delete_asset(course, request.form.get("path", ""))
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
     return redirect(url_for("courses.edit_course", key=key) + "#files")
 
 
 @bp.post("/author/c/<key>/lecturers")
 @login_required
+@commits
 def add_lecturer(key: str):
     course = editable(key)
     form = LecturerForm()
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             user = authoring.assign_lecturer(course, form.email.data)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("%(name)s may now edit this course.", name=user.display_name), "success")
     else:
         flash(_("Give the lecturer's e-mail address."), "error")
@@ -239,10 +216,10 @@ def add_lecturer(key: str):
 
 @bp.post("/author/c/<key>/lecturers/<int:user_id>/delete")
 @login_required
+@commits
 def remove_lecturer(key: str, user_id: int):
     course = editable(key)
     authoring.unassign_lecturer(course, user_id)
-    db.session.commit()
     return redirect(url_for("courses.edit_course", key=key) + "#lecturers")
 
 

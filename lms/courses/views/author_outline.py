@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from lms.core import activities
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.forms import options
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.courses.forms import ActivityForm, NewActivityForm, SectionForm
 from lms.courses.models import Activity, Asset, LessonContent, Section
 from lms.courses.services import authoring
@@ -39,15 +38,14 @@ def _direction() -> int:
 
 @bp.post("/author/c/<key>/sections")
 @login_required
+@commits
 def add_section(key: str):
     course = editable(key)
     form = SectionForm()
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors(duplicate=""):  # quietly: the twin of a double-submitted form got there first
             authoring.add_section(course, form.title_vi.data, form.title_en.data or "")
-            db.session.commit()
-        except IntegrityError:  # the twin of a double-submitted form got there first
-            db.session.rollback()
+            db.session.flush()
     else:
         flash(_("Give the section a title."), "error")
     return _back(key)
@@ -55,37 +53,38 @@ def add_section(key: str):
 
 @bp.post("/author/c/<key>/sections/<int:section_id>")
 @login_required
+@commits
 def rename_section(key: str, section_id: int):
     course = editable(key)
     section = _section(course, section_id)
     form = SectionForm()
     if form.validate_on_submit():
         section.title_vi, section.title_en = form.title_vi.data.strip(), (form.title_en.data or "").strip()
-        db.session.commit()
     return _back(key)
 
 
 @bp.post("/author/c/<key>/sections/<int:section_id>/move")
 @login_required
+@commits
 def move_section(key: str, section_id: int):
     course = editable(key)
     authoring.move_section(_section(course, section_id), _direction())
-    db.session.commit()
     return _back(key)
 
 
 @bp.post("/author/c/<key>/sections/<int:section_id>/delete")
 @login_required
+@commits
 def delete_section(key: str, section_id: int):
     course = editable(key)
     authoring.delete_section(course, _section(course, section_id))
-    db.session.commit()
     flash(_("The section and its activities were deleted."), "success")
     return _back(key)
 
 
 @bp.post("/author/c/<key>/activities")
 @login_required
+@commits
 def add_activity(key: str):
     course = editable(key)
     form = NewActivityForm()
@@ -93,35 +92,29 @@ def add_activity(key: str):
     if not form.validate_on_submit():
         flash(_("Give the activity a title and a type."), "error")
         return _back(key)
-    try:
+    with flash_domain_errors(duplicate=""):  # quietly: the twin of a double-submitted form got there first
         activity = authoring.add_activity(course, _section(course, form.section_id.data), form.type.data,
                                           form.title_vi.data, form.title_en.data or "", bool(form.required.data))
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return _back(key)
-    except IntegrityError:  # the twin of a double-submitted form got there first
-        db.session.rollback()
-        return _back(key)
-    return redirect(url_for("courses.edit_activity", key=key, activity_key=activity.key))
+        db.session.flush()
+        return redirect(url_for("courses.edit_activity", key=key, activity_key=activity.key))
+    return _back(key)
 
 
 @bp.post("/author/c/<key>/a/<activity_key>/move")
 @login_required
+@commits
 def move_activity(key: str, activity_key: str):
     course = editable(key)
     authoring.move_activity(activity_or_404(course, activity_key), _direction())
-    db.session.commit()
     return _back(key)
 
 
 @bp.post("/author/c/<key>/a/<activity_key>/delete")
 @login_required
+@commits
 def delete_activity(key: str, activity_key: str):
     course = editable(key)
     authoring.delete_activity(course, activity_or_404(course, activity_key))
-    db.session.commit()
     flash(_("The activity was deleted."), "success")
     return _back(key)
 
@@ -166,6 +159,7 @@ def _save(course, activity: Activity, form: ActivityForm) -> list:
 
 @bp.route("/author/c/<key>/a/<activity_key>", methods=["GET", "POST"])
 @login_required
+@commits
 def edit_activity(key: str, activity_key: str):
     course = editable(key)
     activity = activity_or_404(course, activity_key)
@@ -177,13 +171,8 @@ def edit_activity(key: str, activity_key: str):
             stored, removed = authoring.preview_page(course, form.format.data, form.body_vi.data or "")
             preview = Markup(with_asset_urls(stored, course.key))
         else:
-            try:
+            with flash_domain_errors():
                 removed = _save(course, activity, form)
-                db.session.commit()
-            except DomainError as problem:
-                db.session.rollback()
-                flash(str(problem), "error")
-            else:
                 flash(_("Saved."), "success")
                 for problem in removed:
                     flash(str(problem.message), "warning")

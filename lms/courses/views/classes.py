@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.forms import options
 from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, School, Unit, User
 from lms.core.permissions import school_ids
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.courses.access import may_run_class, may_teach_class, sees_classes, visible_classes_condition
 from lms.courses.forms import ClassForm, EnrolFileForm, EnrolOneForm, EnrolUnitForm, SessionForm
 from lms.courses.labels import MODE
@@ -110,18 +110,14 @@ def _fields(form: ClassForm) -> service.ClassFields:
 
 @bp.route("/classes/new", methods=["GET", "POST"])
 @login_required
+@commits
 def new_class():
     form = _class_form()
     if not form.school_id.choices:
         abort(403)
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             course_class = service.open_class(current_user, _fields(form))
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The class was opened. Now enrol its learners."), "success")
             return _back(course_class, "enrol")
     return render_template("courses/classes/form.html", form=form, course_class=None)
@@ -129,17 +125,13 @@ def new_class():
 
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
 @login_required
+@commits
 def edit_class(class_id: int):
     course_class = _running(class_id)
     form = _class_form(course_class)
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             service.update_class(current_user, course_class, _fields(form))
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("Saved."), "success")
             return _back(course_class)
     return render_template("courses/classes/form.html", form=form, course_class=course_class)
@@ -187,18 +179,13 @@ def _report(report: service.EnrolReport) -> None:
 
 
 def _fill(course_class: CourseClass, action) -> None:
-    try:
-        report = action()
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
-        _report(report)
+    with flash_domain_errors():
+        _report(action())
 
 
 @bp.post("/classes/<int:class_id>/enrol/unit")
 @login_required
+@commits
 def enrol_unit(class_id: int):
     course_class = _running(class_id)
     form = EnrolUnitForm()
@@ -212,6 +199,7 @@ def enrol_unit(class_id: int):
 
 @bp.post("/classes/<int:class_id>/enrol/file")
 @login_required
+@commits
 def enrol_file(class_id: int):
     course_class = _running(class_id)
     form = EnrolFileForm()
@@ -225,6 +213,7 @@ def enrol_file(class_id: int):
 
 @bp.post("/classes/<int:class_id>/enrol/one")
 @login_required
+@commits
 def enrol_one(class_id: int):
     course_class = _running(class_id)
     form = EnrolOneForm()
@@ -237,20 +226,18 @@ def enrol_one(class_id: int):
 
 @bp.post("/classes/<int:class_id>/withdraw/<int:enrolment_id>")
 @login_required
+@commits
 def withdraw(class_id: int, enrolment_id: int):
     course_class = _running(class_id)
     enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
-    try:
+    with flash_domain_errors():
         service.withdraw(course_class, enrolment)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
     return _back(course_class, "roster")
 
 
 @bp.post("/classes/<int:class_id>/sessions")
 @login_required
+@commits
 def add_session(class_id: int):
     course_class = _running(class_id)
     form = SessionForm()
@@ -259,29 +246,26 @@ def add_session(class_id: int):
         return _back(course_class, "sessions")
     starts = datetime.combine(form.day.data, form.start.data, tzinfo=zone())
     ends = datetime.combine(form.day.data, form.end.data, tzinfo=zone()) if form.end.data else None
-    try:
+    with flash_domain_errors():
         service.add_session(course_class, starts, ends, form.place.data or "", form.topic.data or "")
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
     return _back(course_class, "sessions")
 
 
 @bp.post("/classes/<int:class_id>/sessions/<int:session_id>/delete")
 @login_required
+@commits
 def delete_session(class_id: int, session_id: int):
     course_class = _running(class_id)
     session = db.session.get(ClassSession, session_id)
     if session is None or session.class_id != class_id:
         abort(404)
     service.delete_session(course_class, session)
-    db.session.commit()
     return _back(course_class, "sessions")
 
 
 @bp.route("/classes/<int:class_id>/sessions/<int:session_id>", methods=["GET", "POST"])
 @login_required
+@commits
 def attendance(class_id: int, session_id: int):
     """The register of one session: a row per learner with four choices, big enough for a phone."""
     course_class = _teaching(class_id)
@@ -297,7 +281,6 @@ def attendance(class_id: int, session_id: int):
         if everyone:
             marks = {e.id: AttendanceStatus.present for e, _u, _o in roster(course_class)}
         changed = service.record_attendance(course_class, session, marks, current_user.id)
-        db.session.commit()
         flash(_("Attendance saved (%(n)s changed).", n=changed), "success")
         return redirect(url_for("courses.attendance", class_id=class_id, session_id=session_id))
     marks = {a.enrolment_id: a.status.value for a in db.session.scalars(

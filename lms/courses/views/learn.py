@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from lms.core import activities
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.models import StoredFile
 from lms.core.search import contains
 from lms.core.text import fold
 from lms.core.views.pagination import paginate
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.access import may_edit_course
 from lms.courses.labels import LEVEL
@@ -82,17 +82,14 @@ def course(key: str):
 
 @bp.post("/c/<key>/enrol")
 @login_required
+@commits
 def enrol(key: str):
     course = course_or_404(key)
-    try:
+    with flash_domain_errors():
         self_enrol(current_user, course)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return redirect(url_for("courses.course", key=key))
-    flash(_("You are enrolled. Good luck!"), "success")
-    return redirect(url_for("courses.resume", key=key))
+        flash(_("You are enrolled. Good luck!"), "success")
+        return redirect(url_for("courses.resume", key=key))
+    return redirect(url_for("courses.course", key=key))
 
 
 @bp.get("/c/<key>/resume")
@@ -118,6 +115,7 @@ def _completes_on_view(activity) -> bool:
 
 @bp.get("/c/<key>/a/<activity_key>")
 @login_required
+@commits
 def lesson(key: str, activity_key: str):
     # The outline and contents come from the process's snapshot of the course: besides the user and the
     # header, a lesson costs one query for the course and enrolment and one for the learner's progress.
@@ -128,31 +126,26 @@ def lesson(key: str, activity_key: str):
         abort(404)
     activity = ordered[index]
     completed = progress.completed_ids(current_user.id, [a.id for a in ordered]) if enrolment else set()
-    moved = False
     if enrolment is not None:
-        # A first view of a page completes it (committed now: the page shows the new progress); where the
-        # learner is goes in after the page is rendered (so that nothing read is expired and read again),
-        # and a repeat view within minutes writes nothing.
+        # A first view of a page completes it (flushed now: the page shows the new progress); where the
+        # learner is goes in after the page is rendered, and a repeat view within minutes writes nothing.
+        # The one commit comes after the rendering, so nothing read is expired and read again.
         if _completes_on_view(activity) and activity.id not in completed:
             activities.report_outcome(current_user.id, activity.type, activity.ref, completed=True)
-            db.session.commit()
+            db.session.flush()
             completed.add(activity.id)
             enrolment.progress = db.session.scalar(select(Enrolment.progress).where(Enrolment.id == enrolment.id))
-        moved = progress.note_position(enrolment.id, enrolment.last_activity_id, enrolment.last_activity_at,
-                                       activity.id)
+        progress.note_position(enrolment.id, enrolment.last_activity_id, enrolment.last_activity_at, activity.id)
     kind = activities.get(activity.type)
     details = info(activity, course)
     body = Markup(kind.render(details, current_user)) if kind else None
     launch = kind.launch_url(details) if kind else None
-    page = render_template(
+    return render_template(
         "courses/lesson.html", course=course, activity=activity, sections=snapshot.sections, completed=completed,
         enrolment=enrolment, editor=editor, body=body, launch=launch, kind=kind,
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
         manual=_manual_done(activity, snapshot), percent_needed=_percent_needed(activity))
-    if moved:
-        db.session.commit()
-    return page
 
 
 def _manual_done(activity, snapshot=None) -> bool:
@@ -175,6 +168,7 @@ def _percent_needed(activity) -> float:
 
 @bp.post("/c/<key>/a/<activity_key>/done")
 @login_required
+@commits
 def mark_done(key: str, activity_key: str):
     course = course_or_404(key)
     activity = activity_or_404(course, activity_key)
@@ -182,7 +176,6 @@ def mark_done(key: str, activity_key: str):
     if enrolment is None or not _manual_done(activity):
         abort(400)
     activities.report_outcome(current_user.id, activity.type, activity.ref, completed=True)
-    db.session.commit()
     flash(_("Marked as done."), "success")
     return redirect(url_for("courses.lesson", key=key, activity_key=activity_key))
 
@@ -203,6 +196,7 @@ def _asset(course, path: str) -> Asset:
 
 @bp.get("/c/<key>/a/<activity_key>/file")
 @login_required
+@commits
 def open_file(key: str, activity_key: str):
     """Open (inline) or download a file activity; either completes it."""
     course = course_or_404(key)
@@ -213,7 +207,6 @@ def open_file(key: str, activity_key: str):
     if enrolment is not None:
         activities.report_outcome(current_user.id, "file", activity.ref, completed=True)
         progress.touch(enrolment, activity.id)
-        db.session.commit()
     stored = db.session.get(StoredFile, asset.file_id)
     inline = request.args.get("inline") == "1" and stored.content_type in INLINE_TYPES
     return send_stored(asset.file_id, inline=inline)
@@ -234,6 +227,7 @@ def stream_video(key: str, activity_key: str):
 
 @bp.post("/c/<key>/a/<activity_key>/watched")
 @login_required
+@commits
 def video_watched(key: str, activity_key: str):
     """The player reports how much of the video has been watched (played ranges, not the position)."""
     course = course_or_404(key)
@@ -252,12 +246,12 @@ def video_watched(key: str, activity_key: str):
     if row.percent >= _percent_needed(activity) and row.completed_at is None:
         activities.report_outcome(current_user.id, "video", activity.ref, completed=True)
     progress.touch(enrolment, activity.id)
-    db.session.commit()
     return jsonify({"percent": row.percent, "completed": row.completed_at is not None})
 
 
 @bp.get("/c/<key>/a/<activity_key>/go")
 @login_required
+@commits
 def follow_link(key: str, activity_key: str):
     course = course_or_404(key)
     activity = activity_or_404(course, activity_key)
@@ -266,7 +260,6 @@ def follow_link(key: str, activity_key: str):
     if enrolment is not None:
         activities.report_outcome(current_user.id, "link", activity.ref, completed=True)
         progress.touch(enrolment, activity.id)
-        db.session.commit()
     response = redirect(content.url)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

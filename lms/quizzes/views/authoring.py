@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.quizzes.forms import QuizForm, RandomSlotForm, options
 from lms.quizzes.models import Category, Question, Quiz
 from lms.quizzes.services import banks as bank_service
@@ -31,6 +32,7 @@ def _tell(outcome: service.EditOutcome) -> None:
 @bp.route("/banks/<int:bank_id>/quizzes/new", methods=["GET", "POST"])
 @bp.route("/<int:quiz_id>/edit", methods=["GET", "POST"])
 @login_required
+@commits
 def edit_quiz(bank_id: int | None = None, quiz_id: int | None = None):
     quiz = _quiz(quiz_id) if quiz_id else None
     bank = quiz.bank if quiz else _bank(bank_id)
@@ -38,7 +40,7 @@ def edit_quiz(bank_id: int | None = None, quiz_id: int | None = None):
     if request.method == "GET" and quiz is not None:
         form.fill(quiz)
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             if quiz is None:
                 quiz = service.create_quiz(bank, title_vi=form.title_vi.data, title_en=form.title_en.data or "",
                                            intro=form.intro.data or "", settings=form.settings())
@@ -47,11 +49,6 @@ def edit_quiz(bank_id: int | None = None, quiz_id: int | None = None):
                 outcome = service.update_quiz(quiz, title_vi=form.title_vi.data, title_en=form.title_en.data or "",
                                               intro=form.intro.data or "", settings=form.settings())
             quiz_id = quiz.id
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The quiz was saved."), "success")
             _tell(outcome)
             return redirect(url_for("quizzes.quiz_questions", quiz_id=quiz_id))
@@ -84,10 +81,11 @@ def quiz_questions(quiz_id: int):
 
 @bp.post("/<int:quiz_id>/questions")
 @login_required
+@commits
 def change_questions(quiz_id: int):
     quiz = _quiz(quiz_id)
     action = request.form.get("action", "")
-    try:
+    with flash_domain_errors():
         if action == "add":
             ids = [int(v) for v in request.form.getlist("question") if v.isdigit()]
             chosen = list(db.session.scalars(select(Question).where(Question.id.in_(ids or [0]),
@@ -120,11 +118,6 @@ def change_questions(quiz_id: int):
                 outcome = service.move_slot(quiz, slot_id, -1 if action == "up" else 1)
         else:
             abort(400)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("The quiz's questions were updated."), "success")
         _tell(outcome)
     return redirect(url_for("quizzes.quiz_questions", quiz_id=quiz_id, category=request.form.get("category")))

@@ -10,6 +10,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import School
 from lms.core.views.pagination import paginate
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.core.xlsx import XLSX_MIMETYPE
 from lms.quizzes.display import QuestionView
 from lms.quizzes.forms import BankForm, CategoryForm, ImportForm, QuestionForm, RenameForm, options
@@ -45,6 +46,7 @@ def _school_choices() -> list[tuple[int, str]]:
 
 @bp.route("/banks", methods=["GET", "POST"])
 @login_required
+@commits
 def banks():
     _require_quiz_manager()
     form = BankForm()
@@ -53,13 +55,8 @@ def banks():
         school_id = form.school_id.data or None
         if not current_user.is_admin and school_id not in service.lecturer_school_ids(current_user):
             abort(403)
-        try:
+        with flash_domain_errors():
             bank = service.create_bank(form.key.data, form.title.data, school_id=school_id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The bank was created."), "success")
             return redirect(url_for("quizzes.bank", bank_id=bank.id))
     page = paginate(select(QuestionBank).where(service.bank_visibility(current_user)).order_by(QuestionBank.title))
@@ -98,6 +95,7 @@ def bank(bank_id: int):
 
 @bp.post("/banks/<int:bank_id>/settings")
 @login_required
+@commits
 def bank_settings(bank_id: int):
     bank = _bank(bank_id)
     form = BankForm(prefix="bank")
@@ -108,13 +106,8 @@ def bank_settings(bank_id: int):
         if not current_user.is_admin and school_id not in service.lecturer_school_ids(current_user):
             flash(_("Choose one of your schools."), "error")
             return redirect(url_for("quizzes.bank", bank_id=bank.id))
-        try:
+        with flash_domain_errors():
             service.update_bank(bank, title=form.title.data, school_id=school_id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The bank was saved."), "success")
     else:
         flash(_("A bank needs a title."), "error")
@@ -123,12 +116,12 @@ def bank_settings(bank_id: int):
 
 @bp.post("/banks/<int:bank_id>/categories")
 @login_required
+@commits
 def add_category(bank_id: int):
     bank = _bank(bank_id)
     form = CategoryForm()
     if form.validate_on_submit():
         category = service.ensure_category(bank, form.path.data)
-        db.session.commit()
         flash(_("The category %(path)s is ready.", path=category.path), "success")
         return redirect(url_for("quizzes.bank", bank_id=bank.id, category=category.id))
     flash(_("Give the category a name."), "error")
@@ -137,18 +130,15 @@ def add_category(bank_id: int):
 
 @bp.post("/categories/<int:category_id>/rename")
 @login_required
+@commits
 def rename_category(category_id: int):
     category = db.session.get(Category, category_id) or abort(404)
     bank = _bank(category.bank_id)
     form = RenameForm(prefix="rename")
-    try:
+    with flash_domain_errors():
         if not form.validate_on_submit():
             raise DomainError(_("A category needs a name."))
         service.rename_category(category, form.name.data)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
     return redirect(url_for("quizzes.bank", bank_id=bank.id, category=category_id))
 
 
@@ -198,6 +188,7 @@ def _category_choices(bank: QuestionBank) -> list[tuple[int, str]]:
 @bp.route("/banks/<int:bank_id>/questions/new", methods=["GET", "POST"])
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @login_required
+@commits
 def edit_question(bank_id: int | None = None, question_id: int | None = None):
     question = db.session.get(Question, question_id) if question_id else None
     if question_id and question is None:
@@ -219,7 +210,7 @@ def edit_question(bank_id: int | None = None, question_id: int | None = None):
             form.default_mark.data = kind.default_mark
     rows, flags = _editor_rows(kind, question.data if question else {}), kind.editor_flag_values(question.data if question else {})
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             category = db.session.get(Category, form.category_id.data)
             if category is None or category.bank_id != bank.id:
                 raise DomainError(_("Choose one of the bank's categories."))
@@ -234,18 +225,13 @@ def edit_question(bank_id: int | None = None, question_id: int | None = None):
                                           idnumber=question.idnumber if question else "",
                                           hidden=question.hidden if question else False, user_id=current_user.id)
             used = _finished_attempts_with(saved.id) if before and saved.version != before else 0
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-            rows = rows + [{} for _n in range(EXTRA_ROWS)] if kind.rows_key else rows
-        else:
             flash(_("The question was saved."), "success")
             if used:
                 flash(_("%(n)s submitted attempts answered the earlier version of this question. Their saved "
                         "answers are kept; regrade them to apply the correction.", n=used), "warning")
                 return redirect(url_for("quizzes.question_usage", question_id=saved.id))
             return redirect(url_for("quizzes.bank", bank_id=bank.id, category=saved.category_id))
+        rows = rows + [{} for _n in range(EXTRA_ROWS)] if kind.rows_key else rows  # refused: room to fix it
     return render_template("quizzes/question_form.html", bank=bank, question=question, kind=kind, form=form,
                            rows=rows, flags=flags)
 
@@ -278,11 +264,11 @@ def question_usage(question_id: int):
 
 @bp.post("/questions/<int:question_id>/hide")
 @login_required
+@commits
 def hide_question(question_id: int):
     question = db.session.get(Question, question_id) or abort(404)
     _bank(question.bank_id)
     service.set_hidden(question, not question.hidden)
-    db.session.commit()
     flash(_("The question was retired: quizzes no longer draw it; attempts keep it.") if question.hidden
           else _("The question is back in use."), "success")
     return redirect(url_for("quizzes.bank", bank_id=question.bank_id, category=question.category_id))
@@ -292,6 +278,7 @@ def hide_question(question_id: int):
 
 @bp.post("/banks/<int:bank_id>/import")
 @login_required
+@commits
 def import_file(bank_id: int):
     bank = _bank(bank_id)
     form = ImportForm()
@@ -304,15 +291,11 @@ def import_file(bank_id: int):
     if len(raw) > limit:
         flash(_("The file is larger than %(n)s MB.", n=limit // (1024 * 1024)), "error")
         return redirect(url_for("quizzes.bank", bank_id=bank.id))
-    try:
+    with flash_domain_errors():
         report = import_questions(bank, form.format.data, raw, filename=upload.filename or "",
                                   default_category=form.category.data or None, user_id=current_user.id)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return redirect(url_for("quizzes.bank", bank_id=bank.id))
-    return render_template("quizzes/import_report.html", bank=bank, report=report, filename=upload.filename)
+        return render_template("quizzes/import_report.html", bank=bank, report=report, filename=upload.filename)
+    return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
 
 @bp.get("/banks/<int:bank_id>/export")

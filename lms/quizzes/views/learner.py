@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.core.db import db, utcnow
-from lms.core.errors import DomainError, NotFound
-from lms.core.i18n import locale_code
+from lms.core.errors import NotFound
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.quizzes.display import view_of
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
 from lms.quizzes.services import attempts as service
@@ -54,19 +54,18 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 def _finish_if_overdue(attempt: Attempt) -> bool:
-    """Submit the attempt if its time is up (the job may not have run yet); True if it did."""
+    """Submit the attempt if its time is up (the job may not have run yet); True if it did. Flushes."""
     if service.is_overdue(attempt, utcnow()):
         service.submit_attempt(attempt.id, reason="deadline")
-        db.session.commit()
         return True
     return False
 
 
 @bp.get("/mine")
 @login_required
+@commits
 def mine():
-    if service.submit_overdue(user_id=current_user.id):
-        db.session.commit()
+    service.submit_overdue(user_id=current_user.id)
     open_attempts = list(db.session.scalars(
         select(Attempt).options(selectinload(Attempt.quiz)).where(Attempt.user_id == current_user.id,
                                                                  Attempt.state == AttemptState.in_progress)
@@ -85,11 +84,11 @@ def mine():
 
 @bp.get("/<int:quiz_id>")
 @login_required
+@commits
 def quiz(quiz_id: int):
     quiz = _quiz_or_404(quiz_id)
     now = utcnow()
-    if service.submit_overdue(now=now, quiz_id=quiz.id, user_id=current_user.id):
-        db.session.commit()
+    service.submit_overdue(now=now, quiz_id=quiz.id, user_id=current_user.id)
     attempts = service.user_attempts(quiz.id, current_user.id)
     manager = may_manage_bank(current_user, quiz.bank)
     grade = db.session.scalar(select(QuizGrade).where(QuizGrade.quiz_id == quiz.id,
@@ -101,21 +100,17 @@ def quiz(quiz_id: int):
 
 @bp.post("/<int:quiz_id>/start")
 @login_required
+@commits
 def start(quiz_id: int):
     quiz = _quiz_or_404(quiz_id)
-    try:
-        attempt = service.start_attempt(quiz, current_user.id)
-        attempt_id = attempt.id
-        db.session.commit()
-    except service.AttemptStartRace:
-        db.session.rollback()  # another tab opened it a moment ago: resume that one
-        attempt = service.open_attempt(quiz.id, current_user.id) or abort(409)
-        attempt_id = attempt.id
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return redirect(url_for("quizzes.quiz", quiz_id=quiz_id))
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    with flash_domain_errors():
+        try:
+            attempt = service.start_attempt(quiz, current_user.id)
+        except service.AttemptStartRace:
+            discard_changes()  # another tab opened it a moment ago: resume that one
+            attempt = service.open_attempt(quiz.id, current_user.id) or abort(409)
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.quiz", quiz_id=quiz_id))
 
 
 def _questions(attempt: Attempt, page: int | None = None) -> list[AttemptQuestion]:
@@ -156,6 +151,7 @@ def _numbering(attempt: Attempt) -> dict[int, int]:
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
+@commits
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if _finish_if_overdue(attempt):
@@ -187,6 +183,7 @@ def _target_page(attempt: Attempt, page: int, go: str) -> int | None:
 
 @bp.post("/attempts/<int:attempt_id>/page/<int:page>")
 @login_required
+@commits
 def save_page(attempt_id: int, page: int):
     go = request.form.get("go", "next")
     try:
@@ -197,15 +194,12 @@ def save_page(attempt_id: int, page: int):
             target = page
         if target is not None:
             attempt.current_page = target
-        db.session.commit()
     except service.AttemptClosed as closed:
-        db.session.rollback()
-        if service.submit_overdue(user_id=current_user.id):
-            db.session.commit()
+        discard_changes()
+        service.submit_overdue(user_id=current_user.id)  # the time is up: the submission is committed
         flash(str(closed), "error")
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     except NotFound:
-        db.session.rollback()
         abort(404)
     for problem in problems:
         flash(_("Question %(n)s: %(message)s", n=problem.position, message=problem.message) if problem.position
@@ -217,6 +211,7 @@ def save_page(attempt_id: int, page: int):
 
 @bp.post("/attempts/<int:attempt_id>/answer")
 @login_required
+@commits
 def answer(attempt_id: int):
     """Save one answer (the page's script posts each answer as it is given). JSON in, JSON out."""
     slot = request.form.get("slot", type=int)
@@ -229,24 +224,23 @@ def answer(attempt_id: int):
                                     seq=request.form.get("seq", type=int), page=request.form.get("page", type=int))
         attempt = db.session.get(Attempt, attempt_id)
         left = service.seconds_left(attempt)
-        db.session.commit()
     except service.AttemptClosed as closed:
-        db.session.rollback()
-        if service.submit_overdue(user_id=current_user.id):
-            db.session.commit()
+        discard_changes()
+        service.submit_overdue(user_id=current_user.id)  # the time is up: the submission is committed
         return jsonify(ok=False, code="closed", error=str(closed),
                        redirect=url_for("quizzes.review", attempt_id=attempt_id)), 409
     except InvalidResponse as invalid:
-        db.session.rollback()
+        discard_changes()
         return jsonify(ok=False, code="invalid", error=str(invalid)), 400
     except NotFound:
-        db.session.rollback()
+        discard_changes()
         return jsonify(ok=False, code="not_found", error=_("That attempt does not exist.")), 404
     return jsonify(ok=True, saved=saved, seconds_left=left)
 
 
 @bp.get("/attempts/<int:attempt_id>/state")
 @login_required
+@commits
 def attempt_state(attempt_id: int):
     """The server's view of the clock, for the countdown to resynchronise."""
     attempt = _own_attempt(attempt_id)
@@ -257,6 +251,7 @@ def attempt_state(attempt_id: int):
 
 @bp.get("/attempts/<int:attempt_id>/summary")
 @login_required
+@commits
 def summary(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if _finish_if_overdue(attempt) or attempt.finished:
@@ -268,14 +263,13 @@ def summary(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
+@commits
 def submit(attempt_id: int):
-    locale_code()  # chosen now: choosing reads the user, whom the commit below expires (a query saved)
     attempt = service.lock_attempt(attempt_id, with_quiz=True)  # the one read of the attempt, locked
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     was_open = attempt.state is AttemptState.in_progress
     service.submit_locked(attempt, reason="timeout" if request.form.get("timeout") else "manual")
-    db.session.commit()
     if was_open:
         flash(_("Your attempt was submitted."), "success")
     return redirect(url_for("quizzes.review", attempt_id=attempt_id))
@@ -283,6 +277,7 @@ def submit(attempt_id: int):
 
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
+@commits
 def review(attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id) or abort(404)
     manager = may_manage_bank(current_user, attempt.quiz.bank)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.models import User
 from lms.core.views.pagination import paginate
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.core.xlsx import XLSX_MIMETYPE
 from lms.quizzes.display import view_of
 from lms.quizzes.forms import GradeForm
@@ -26,10 +26,10 @@ from lms.quizzes.views.banks import _bank, _require_quiz_manager
 
 @bp.get("/<int:quiz_id>/results")
 @login_required
+@commits
 def quiz_results(quiz_id: int):
     quiz = _quiz(quiz_id)
-    if submit_overdue(quiz_id=quiz.id):
-        db.session.commit()
+    submit_overdue(quiz_id=quiz.id)
     everyone = results.people(quiz)
     return render_template("quizzes/results.html", quiz=quiz, people=everyone, items=results.item_statistics(quiz),
                            spread=results.distribution(quiz), stale=grading.stale_attempts(quiz.id),
@@ -48,21 +48,21 @@ def quiz_results_xlsx(quiz_id: int):
 
 @bp.post("/<int:quiz_id>/regrade")
 @login_required
+@commits
 def regrade_quiz(quiz_id: int):
     quiz = _quiz(quiz_id)
     count = grading.regrade(quiz_id=quiz.id, actor_id=current_user.id)
-    db.session.commit()
     flash(_("%(n)s attempts were regraded from their saved answers.", n=count), "success")
     return redirect(url_for("quizzes.quiz_results", quiz_id=quiz_id))
 
 
 @bp.post("/questions/<int:question_id>/regrade")
 @login_required
+@commits
 def regrade_question(question_id: int):
     question = db.session.get(Question, question_id) or abort(404)
     _bank(question.bank_id)
     count = grading.regrade(question_id=question.id, actor_id=current_user.id)
-    db.session.commit()
     flash(_("%(n)s attempts were regraded from their saved answers.", n=count), "success")
     return redirect(url_for("quizzes.question_usage", question_id=question_id))
 
@@ -81,6 +81,7 @@ def grading_queue():
 
 @bp.route("/grading/<int:answer_id>", methods=["GET", "POST"])
 @login_required
+@commits
 def grade_answer(answer_id: int):
     answer = db.session.get(AttemptQuestion, answer_id) or abort(404)
     attempt = answer.attempt
@@ -89,14 +90,9 @@ def grade_answer(answer_id: int):
     if request.method == "GET" and answer.manually_graded_at is not None:
         form.points.data, form.comment.data = answer.points, answer.comment
     if form.validate_on_submit():
-        try:
+        with flash_domain_errors():
             grading.grade_manually(answer.id, grader_id=current_user.id, points=float(form.points.data),
                                    comment=form.comment.data or "")
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The answer was graded."), "success")
             return redirect(url_for("quizzes.grading_queue"))
     kind = get_type(answer.question.qtype) or abort(404)

@@ -10,6 +10,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.i18n import pick
 from lms.core.models import School
+from lms.core.views.transaction import commits, discard_changes
 from lms.scorm import labels, services
 from lms.scorm.forms import ReplaceForm, UploadForm
 from lms.scorm.models import ScormPackage
@@ -48,6 +49,7 @@ def packages():
 
 @bp.route("/packages/new", methods=["GET", "POST"])
 @login_required
+@commits
 def new_package():
     if not services.may_author(current_user):
         abort(403)
@@ -64,9 +66,8 @@ def new_package():
             package, created = services.create_package(upload.stream, upload.filename or "package.zip",
                                                        school_id=form.school_id.data, user_id=current_user.id,
                                                        title=form.title.data)
-            db.session.commit()
         except DomainError as problem:
-            db.session.rollback()
+            discard_changes()
             error = str(problem)
         else:
             if created:
@@ -90,6 +91,7 @@ def package(package_id: int):
 
 @bp.post("/packages/<int:package_id>/replace")
 @login_required
+@commits
 def replace(package_id: int):
     package = managed_package(package_id)
     form = ReplaceForm()
@@ -99,9 +101,8 @@ def replace(package_id: int):
         try:
             changed = services.replace_package(package, upload.stream, upload.filename or "package.zip",
                                                user_id=current_user.id)
-            db.session.commit()
         except DomainError as problem:
-            db.session.rollback()
+            discard_changes()
             error = str(problem)
         else:
             if changed:

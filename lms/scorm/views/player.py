@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.core.db import db
 from lms.core.views.main import safe_next
+from lms.core.views.transaction import commits, discard_changes
 from lms.scorm import files, labels, launch, tracking
 from lms.scorm.models import ScormPackage
 from lms.scorm.tracking import Commit, CommitRefused
@@ -84,6 +85,7 @@ def content(package_id: int, path: str):
 
 
 @bp.post("/<int:package_id>/commit")
+@commits
 def commit(package_id: int):
     if not current_user.is_authenticated:
         return {"ok": False, "error": _("Your session has expired.")}, 401
@@ -99,14 +101,16 @@ def commit(package_id: int):
     for attempt in range(COMMIT_TRIES):
         try:
             result = tracking.record_commit(package, current_user, commit)
+            # Committed here, inside the retry, not only by the wrapper: the clash of two commits of one
+            # learner at once (the page's last beacon and a fetch) may show only at the database's commit.
             db.session.commit()
             break
         except CommitRefused as refusal:
-            db.session.rollback()
+            discard_changes()
             return {"ok": False, "error": str(refusal)}, refusal.status
         except (IntegrityError, OperationalError):
-            # Two commits of one learner at once (the page's last beacon and a fetch): run it again.
-            db.session.rollback()
+            # Two commits of one learner at once: run it again.
+            discard_changes()
             if attempt == COMMIT_TRIES - 1:
                 raise
             package = _package(package_id)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from lms.core.db import db
 from lms.core.errors import NotFound
 from lms.core.models import Official, User
+from lms.core.views.transaction import commits
 from lms.scorm import labels, reporting, timing
 from lms.scorm.forms import ResetForm
 from lms.scorm.views import bp
@@ -43,13 +44,13 @@ def learner(package_id: int, user_id: int):
 
 @bp.post("/<int:package_id>/report/<int:user_id>/reset")
 @login_required
+@commits
 def reset(package_id: int, user_id: int):
     package = managed_package(package_id)
     form = ResetForm()
     if not form.validate_on_submit() or not form.attempt.data.isdigit():
         abort(400)
     if reporting.reset_attempt(package, user_id, int(form.attempt.data), actor_id=current_user.id):
-        db.session.commit()
         flash(_("Attempt %(number)s was reset: the next launch starts a new attempt.", number=form.attempt.data),
               "success")
     else:
