@@ -96,7 +96,7 @@ def _routes() -> Blueprint:
 
 @pytest.fixture
 def test_app(app_factory):
-    app = app_factory(BABEL_DEFAULT_LOCALE="vi")
+    app = app_factory(fresh=True, BABEL_DEFAULT_LOCALE="vi")  # routes of its own are added below
     app.register_blueprint(_routes())
     return app
 
