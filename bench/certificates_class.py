@@ -165,7 +165,7 @@ def step_issue_alone(class_id: int) -> dict:
     """Issue a class with the training record's receiver disconnected: the certificates plugin's own share."""
     from lms.core import events
     from lms.core.db import db
-    from lms.core.records import handlers
+    from lms.records import handlers
     from lms.certificates.services.issuing import issue_for_class
 
     app = _app()

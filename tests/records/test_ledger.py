@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 
 from lms.core.db import db
 from lms.core.models import AuditEntry
-from lms.core.records import ledger
-from lms.core.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
+from lms.records import ledger
+from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 from lms.core.vocab import CONTENT_AREAS
 from lms.core.services.org import merge_units
 

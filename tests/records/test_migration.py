@@ -30,7 +30,7 @@ def test_upgrading_builds_the_year_rows_from_the_ledger(tmp_path, instance_root)
         migrate.upgrade()
         row = run(text("SELECT year, official_id, credits, total, political_theory, job_position, defence_security "
                        "FROM core_records_official_years")).all()
-        from lms.core.records import ledger
+        from lms.records import ledger
         # the raw inserts above bypassed the ledger service, so only the year rows are the migration's work
         differences = [d for d in ledger.total_differences() if d["table"] == "core_records_official_years"]
         db.session.remove()

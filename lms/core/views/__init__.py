@@ -21,9 +21,6 @@ def register_core(app: Flask) -> None:
         app.register_blueprint(module.bp)
     register_commands(app)
 
-    from lms.core import records
-    records.init_app(app)
-
     @app.context_processor
     def navigation():
         def nav_items():
