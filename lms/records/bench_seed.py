@@ -95,7 +95,7 @@ def seed_records(context) -> None:
         unit_level="commune", area_minimums={"science_technology_digital": 8}, active=True))
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
-        for name in ("core_records_credits", "core_records_official_years", "core_records_unit_totals",
+        for name in ("records_credits", "records_official_years", "records_unit_totals",
                      "core_officials", "core_units"):
             db.session.execute(text(f"ANALYZE {name}"))
 

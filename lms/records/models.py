@@ -1,4 +1,4 @@
-"""The training record's tables (prefixed `core_records_`).
+"""The training record's tables (prefixed `records_`).
 
 The ledger (`TrainingCredit`) is the truth; `OfficialYearTotal` and `UnitAreaTotal` are totals kept
 in the same transaction as every credit change, so dashboards and reports read a few thousand rows
@@ -34,11 +34,11 @@ class TrainingCredit(db.Model):
     (revoked certificate) stays, marked, and no longer counts.
     """
 
-    __tablename__ = "core_records_credits"
+    __tablename__ = "records_credits"
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
-        Index("ix_core_records_credits_official_year", "official_id", "year"),
-        Index("ix_core_records_credits_unit_year", "unit_id", "year"),
+        Index("ix_records_credits_official_year", "official_id", "year"),
+        Index("ix_records_credits_unit_year", "unit_id", "year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,8 +85,8 @@ class OfficialYearTotal(db.Model):
     `lms.core.vocab.CONTENT_AREAS` (a test checks they agree). Withdrawn credits are not counted.
     """
 
-    __tablename__ = "core_records_official_years"
-    __table_args__ = (Index("ix_core_records_official_years_official", "official_id"),)
+    __tablename__ = "records_official_years"
+    __table_args__ = (Index("ix_records_official_years_official", "official_id"),)
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("core_officials.id"), primary_key=True)
@@ -106,7 +106,7 @@ class OfficialYearTotal(db.Model):
 class UnitAreaTotal(db.Model):
     """Periods and credits per year, unit (at the time of the credit), content area and source."""
 
-    __tablename__ = "core_records_unit_totals"
+    __tablename__ = "records_unit_totals"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("core_units.id"), primary_key=True)
@@ -124,7 +124,7 @@ class Requirement(db.Model):
     criterion means everyone. None apply until an admin switches them on (`active`).
     """
 
-    __tablename__ = "core_records_requirements"
+    __tablename__ = "records_requirements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name_vi: Mapped[str] = mapped_column(String(255))
@@ -156,7 +156,7 @@ class Requirement(db.Model):
 class TrainingPlan(db.Model):
     """A unit's training plan for a year: targets per content area (see PlanTarget)."""
 
-    __tablename__ = "core_records_plans"
+    __tablename__ = "records_plans"
     __table_args__ = (UniqueConstraint("year", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,11 +173,11 @@ class TrainingPlan(db.Model):
 
 
 class PlanTarget(db.Model):
-    __tablename__ = "core_records_plan_targets"
+    __tablename__ = "records_plan_targets"
     __table_args__ = (UniqueConstraint("plan_id", "content_area"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("core_records_plans.id", ondelete="CASCADE"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("records_plans.id", ondelete="CASCADE"))
     content_area: Mapped[str] = mapped_column(String(40))
     classes: Mapped[int] = mapped_column(Integer, default=0)  # classes to open
     trainees: Mapped[int] = mapped_column(Integer, default=0)  # officials to train
@@ -191,7 +191,7 @@ class ApiToken(db.Model):
     Only a SHA-256 of the token is kept; the token itself is shown once, when it is created.
     """
 
-    __tablename__ = "core_records_api_tokens"
+    __tablename__ = "records_api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -210,8 +210,8 @@ class ApiToken(db.Model):
 class Transcript(db.Model):
     """A signed transcript: the facts as printed, their Ed25519 signature and a public verify code."""
 
-    __tablename__ = "core_records_transcripts"
-    __table_args__ = (Index("ix_core_records_transcripts_official_facts", "official_id", "facts_sha256"),)
+    __tablename__ = "records_transcripts"
+    __table_args__ = (Index("ix_records_transcripts_official_facts", "official_id", "facts_sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -227,8 +227,8 @@ class Transcript(db.Model):
 class RateHit(db.Model):
     """One request to a rate-limited public page, kept for a window (shared by all web processes)."""
 
-    __tablename__ = "core_records_rate_hits"
-    __table_args__ = (Index("ix_core_records_rate_hits_bucket_address_at", "bucket", "address", "at"),)
+    __tablename__ = "records_rate_hits"
+    __table_args__ = (Index("ix_records_rate_hits_bucket_address_at", "bucket", "address", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket: Mapped[str] = mapped_column(String(40))
