@@ -74,9 +74,9 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
     from lms.core.db import db
     from lms.core.models import Official, Role, Unit, UnitLevel, User
     from lms.core.permissions import grant
-    from lms.core.records import ledger, tokens
-    from lms.core.records.dates import local_today
-    from lms.core.records.models import Requirement
+    from lms.records import ledger, tokens
+    from lms.records.dates import local_today
+    from lms.records.models import Requirement
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})

@@ -320,7 +320,7 @@ def official_journey(base_url: str, database_url: str, storage: Path) -> tuple[J
     official_id = scalar(database_url, "SELECT official_id FROM core_users WHERE login_code = %s", OFFICIAL)
     transcript = j.get(f"/records/officials/{official_id}/transcript.pdf")
     check(transcript.content.startswith(b"%PDF"), "the transcript is not a PDF")
-    code = scalar(database_url, "SELECT code FROM core_records_transcripts WHERE official_id = %s "
+    code = scalar(database_url, "SELECT code FROM records_transcripts WHERE official_id = %s "
                                 "ORDER BY id DESC LIMIT 1", official_id)
     check(code, "no transcript row was written")
     verified = [j.get(f"/records/verify/{code}/signed.json").json() for _ in range(2)]

@@ -29,7 +29,7 @@ from lms.core.db import db
 
 BACKEND = os.environ.get("LMS_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-ALL_PLUGINS = ["courses", "quizzes", "certificates", "scorm"]
+ALL_PLUGINS = ["courses", "quizzes", "certificates", "scorm", "records"]
 
 
 def pytest_configure(config):

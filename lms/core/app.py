@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     plugins = load_plugins(list(app.config["PLUGINS"]))
-    app.extensions["lms"] = {"plugins": plugins, "activity_types": {}, "nav": [], "jobs": [], "bench_seeders": []}
+    app.extensions["lms"] = {"plugins": plugins, "activity_types": {}, "nav": [], "jobs": []}
 
     db.init_app(app)
     csrf.init_app(app)

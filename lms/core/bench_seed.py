@@ -2,7 +2,7 @@
 
 The core makes the province (departments, communes, pre-2025 districts merged into communes),
 schools and officials with accounts; then each enabled plugin adds its share through
-`Plugin.seed_bench(context)`, and the core's own sub-packages (the training record) theirs.
+`Plugin.seed_bench(context)`.
 Inserts are set-based (executemany in batches), so 100,000 officials take seconds, not minutes.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select
 
@@ -179,8 +178,6 @@ def bench_seed(officials, classes, credits, years, seed):
     context = SeedContext(seed=seed, officials=officials, classes=classes, credits=credits,
                           years=tuple(range(this_year - years + 1, this_year + 1)))
     steps = [("core", lambda: seed_core(context))]
-    # Core sub-packages (the training record) register (name, function(context)) in their init_app.
-    steps += [(name, lambda hook=hook: hook(context)) for name, hook in current_app.extensions["lms"]["bench_seeders"]]
     steps += [(name, lambda plugin=plugin: plugin.seed_bench(context)) for name, plugin in enabled_plugins().items()]
     done = 0
     while done < len(steps) + len(context.later):  # steps may add later ones

@@ -11,7 +11,7 @@ DEFAULT_SECRET_KEY = "insecure-default-change-me"
 class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
     # Plugins to load, by entry-point name; the order does not matter ("requires" orders them).
-    PLUGINS = ["courses", "quizzes", "certificates", "scorm"]
+    PLUGINS = ["courses", "quizzes", "certificates", "scorm", "records"]
     DATABASE_URL = None  # default: SQLite under the instance folder
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -6,7 +6,7 @@ and every other receiver still gets one call per payload. Receivers run in the s
 they flush, never commit; the view, job or CLI command that started the chain commits once. Payloads
 are frozen dataclasses carrying ids and keys, never another plugin's objects. Receivers must be idempotent.
 
-The chain runs one way: quizzes -> courses -> certificates -> records (core).
+The chain runs one way: quizzes -> courses -> certificates -> records.
 """
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def pick(obj, field: str) -> str:
 
 
 def init_app(app: Flask, translation_dirs: list[Path]) -> None:
-    # The core's catalogue, one per core sub-package that has its own (records, notifications ...),
+    # The core's catalogue, one per core sub-package that has its own (notifications ...),
     # then each enabled plugin's: every package translates itself, so no two teams edit one file.
     core_dirs = [CORE_TRANSLATIONS] + sorted(Path(__file__).parent.glob("*/translations"))
     dirs = [str(d) for d in core_dirs + list(translation_dirs)]

@@ -16,6 +16,8 @@ from typing import Callable
 import click
 from flask import Blueprint, Flask, current_app
 
+from lms.core import events
+
 ENTRY_POINT_GROUP = "lms.plugins"
 
 
@@ -109,6 +111,15 @@ class Plugin:
 
         Signals are process-wide while apps (tests make many) enable different plugin sets.
         """
+        signal.connect(self._gated(signal, func), weak=False)
+
+    def connect_batch(self, signal, func, batch_func) -> None:
+        """`connect`, plus `batch_func(sender, payloads=[...])` taking a batch sent with `events.send_many`."""
+        events.connect_batch(signal, self._gated(signal, func), self._gated(signal, batch_func))
+
+    def _gated(self, signal, func):
+        """`func` wrapped to run only where this plugin is enabled; one wrapper per signal and function, so
+        connecting again (a second app in the same process) adds no second receiver."""
         key = (id(signal), func)
         if key not in self._wrapped_receivers:
             name = self.name
@@ -120,7 +131,7 @@ class Plugin:
 
             receiver.__name__ = f"{name}.{func.__name__}"
             self._wrapped_receivers[key] = receiver
-            signal.connect(receiver, weak=False)
+        return self._wrapped_receivers[key]
 
     def init_app(self, app: Flask) -> None:
         for module in self.model_modules:

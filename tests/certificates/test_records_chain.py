@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.core.db import db
-from lms.core.records.models import TrainingCredit
+from lms.records.models import TrainingCredit
 from lms.certificates.services import lifecycle
 
 

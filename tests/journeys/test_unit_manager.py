@@ -23,10 +23,10 @@ def _seed_year():
 
     from lms.core.db import db
     from lms.core.models import Official
-    from lms.core.records import requirements as rq
-    from lms.core.records.dates import local_today
-    from lms.core.records.ledger import CreditFacts, add_credit
-    from lms.core.records.models import CreditSource
+    from lms.records import requirements as rq
+    from lms.records.dates import local_today
+    from lms.records.ledger import CreditFacts, add_credit
+    from lms.records.models import CreditSource
     today = local_today()
     rq.save_requirement(rq.RequirementInput(name_vi=REQUIREMENT, year_from=today.year, min_periods=16, active=True))
     officials = list(db.session.scalars(select(Official).where(Official.employee_code.like("CB%"))

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 from datetime import date, datetime, timezone
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from lms.core import events
 
@@ -47,3 +50,25 @@ def attend(app):
         events.send(events.class_attended, payload)
         return payload
     return send
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own, empty, on the suite's backend: for tests that migrate step by step."""
+    if os.environ.get("LMS_TEST_DATABASE", "sqlite") != "postgres":
+        yield "sqlite:///" + str(tmp_path / "upgrade.sqlite3")
+        return
+    from lms.core.config import normalise_database_url
+    server = make_url(normalise_database_url(os.environ.get("LMS_TEST_POSTGRES_URL",
+                                                            "postgresql://postgres@127.0.0.1:5432/postgres")))
+    name = f"lms_upgrade_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.models import Role
-from lms.core.records import requirements as rq
-from lms.core.records.models import Requirement
+from lms.records import requirements as rq
+from lms.records.models import Requirement
 
 
 def test_admin_switches_on_the_example_and_an_overlap_is_refused(app, client, make_user, make_unit, login):

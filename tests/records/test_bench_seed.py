@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from lms.core.db import db
 from lms.core.models import Unit, UnitLevel
-from lms.core.records import ledger
-from lms.core.records.models import Requirement, TrainingCredit, TrainingPlan
+from lms.records import ledger
+from lms.records.models import Requirement, TrainingCredit, TrainingPlan
 
 
 def test_a_small_generated_province_has_a_consistent_record(app, runner):

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.models import Official, OfficialKind, Role, UnitLevel
-from lms.core.records import dashboard as dash
-from lms.core.records import requirements as rq
-from lms.core.records.models import TrainingCredit
+from lms.records import dashboard as dash
+from lms.records import requirements as rq
+from lms.records.models import TrainingCredit
 
 AREAS = ["political_theory", "defence_security", "state_management", "job_position", "science_technology_digital"]
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.certificates.models import Certificate, Status
 from lms.core.db import db
 from lms.core.models import User
-from lms.core.records.models import TrainingCredit
+from lms.records.models import TrainingCredit
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 
 from lms.core.db import db
 from lms.core.models import AuditEntry
-from lms.core.records import ledger
-from lms.core.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
+from lms.records import ledger
+from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 from lms.core.vocab import CONTENT_AREAS
 from lms.core.services.org import merge_units
 
@@ -137,8 +137,8 @@ def test_recount_finds_a_wrong_total_and_rebuild_repairs_it(app, make_official, 
     db.session.execute(update(UnitAreaTotal).values(credits=5))
     differences = ledger.total_differences()
     tables = {d["table"] for d in differences}
-    assert tables == {"core_records_official_years", "core_records_unit_totals"}
-    assert any(d["table"] == "core_records_official_years" and d["defence_security"] == 8 for d in differences)
+    assert tables == {"records_official_years", "records_unit_totals"}
+    assert any(d["table"] == "records_official_years" and d["defence_security"] == 8 for d in differences)
     ledger.rebuild_totals()
     assert ledger.total_differences() == []
     assert official_totals(person.id)[(2025, "defence_security")] == 8

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from lms.core.db import db
 from lms.core.models import Role
-from lms.core.records import ledger, outside
-from lms.core.records.models import CreditSource, OfficialYearTotal, TrainingCredit
+from lms.records import ledger, outside
+from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit
 
 
 def pdf_bytes(text="Giấy chứng nhận hoàn thành") -> bytes:

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from lms.core.db import db
 from lms.core.models import Role
-from lms.core.records import requirements as rq
-from lms.core.records.models import Transcript
+from lms.records import requirements as rq
+from lms.records.models import Transcript
 
 
 def this_year() -> int:
-    from lms.core.records.dates import local_today
+    from lms.records.dates import local_today
     return local_today().year
 
 
@@ -142,8 +142,8 @@ def test_pdf_renders_vietnamese(app, make_official, issue, tmp_path):
     """Render the transcript and look at it as an image: diacritics need a font that has them."""
     import shutil
     import subprocess
-    from lms.core.records import transcript as transcripts
-    from lms.core.records.record import year_record
+    from lms.records import transcript as transcripts
+    from lms.records.record import year_record
     person = make_official("Nguyễn Thị Hương Giang", political_theory_level="intermediate")
     issue(person, periods=8, on=date(2025, 3, 1), title="Kỹ năng số cơ bản")
     with app.test_request_context():

@@ -9,8 +9,8 @@ from lms.core.db import db
 from lms.core.models import Role, UnitLevel
 from lms.core.notifications.models import Notification, OutboxMessage
 from lms.core.notifications.rendering import render_notification
-from lms.core.records import jobs
-from lms.core.records import requirements as rq
+from lms.records import jobs
+from lms.records import requirements as rq
 
 
 def setup_unit(make_unit, make_official, make_user, issue):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from lms.core.db import db
 from lms.core.models import Role, UnitLevel
-from lms.core.records import requirements as rq
+from lms.records import requirements as rq
 
 HOSTILE = '=HYPERLINK("http://x.example","Xem")'
 

@@ -22,9 +22,6 @@ def register_core(app: Flask) -> None:
     transaction.init_app(app)
     register_commands(app)
 
-    from lms.core import records
-    records.init_app(app)
-
     @app.context_processor
     def navigation():
         def nav_items():

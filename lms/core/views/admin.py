@@ -13,6 +13,7 @@ from lms.core.errors import DomainError
 from lms.core.forms import options
 from lms.core.models import Grant, Role, School, Unit, User
 from lms.core.permissions import grant, roles_required
+from lms.core.plugins import enabled_plugins
 from lms.core.search import bounded, contains
 from lms.core.services.accounts import check_new_password
 from lms.core.text import nfc
@@ -155,4 +156,6 @@ def index():
     counts = {"users": db.session.scalar(select(func.count(User.id))),
               "schools": db.session.scalar(select(func.count(School.id))),
               "units": db.session.scalar(select(func.count(Unit.id)))}
-    return render_template("core/admin/index.html", counts=counts)
+    # A plugin adds its entries with a template templates/<plugin>/_admin_cards.html; the core names none.
+    plugin_cards = [f"{name}/_admin_cards.html" for name in enabled_plugins()]
+    return render_template("core/admin/index.html", counts=counts, plugin_cards=plugin_cards)
