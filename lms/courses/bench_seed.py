@@ -307,7 +307,7 @@ def _seed_classes(rng, context, courses: list[_Course], school_ids: list[int], t
                      "school_id": school_id, "unit_id": unit_id, "mode": mode.value, "starts_on": starts_on,
                      "ends_on": ends_on, "capacity": size + rng.randint(0, 15),
                      "place": rng.choice(PLACES) if mode is not ClassMode.online else "", "min_attendance": None,
-                     "credit_without_certificate": False, "created_by": None, "created_at": now})
+                     "credit_on_attendance": False, "created_by": None, "created_at": now})
         specs.append((code, course.id, mode, unit_id, starts_on, ends_on, size,
                       rng.sample(lecturers_of[school_id], min(len(lecturers_of[school_id]), rng.randint(1, 2)))
                       if lecturers_of.get(school_id) else []))

@@ -109,7 +109,7 @@ def test_withdrawn_enrolments_do_not_complete(app, learner, recorded_events):
 
 def _class(course, school, mode, *, sessions=3, credit=False, min_attendance=None):
     course_class = CourseClass(course_id=course.id, code=f"L-{mode.value}", title_vi="Lớp 1", title_en="Class 1",
-                               school_id=school.id, mode=mode, credit_without_certificate=credit,
+                               school_id=school.id, mode=mode, credit_on_attendance=credit,
                                min_attendance=min_attendance)
     db.session.add(course_class)
     db.session.flush()

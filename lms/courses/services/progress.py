@@ -324,7 +324,7 @@ def evaluate_completion(enrolment: Enrolment) -> bool:
         user_id=enrolment.user_id, course_id=course.id, course_key=course.key, enrolment_id=enrolment.id,
         completed_at=now, class_id=enrolment.class_id, final_score=enrolment.final_score,
         attendance_rate=enrolment.attendance_rate))
-    if course_class is not None and course_class.mode is ClassMode.in_person and course_class.credit_without_certificate:
+    if course_class is not None and course_class.mode is ClassMode.in_person and course_class.credit_on_attendance:
         official_id = db.session.scalar(select(User.official_id).where(User.id == enrolment.user_id))
         if official_id is not None:
             events.send(events.class_attended, events.ClassAttended(
