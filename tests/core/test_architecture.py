@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import importlib.metadata
 from pathlib import Path
 
@@ -97,3 +98,83 @@ def test_every_signal_is_documented_and_carries_a_frozen_payload():
     for name, (signal, payload) in CATALOGUE.items():
         assert signal.__doc__ and "Payload" in signal.__doc__, name
         assert dataclasses.is_dataclass(payload) and payload.__dataclass_params__.frozen, name
+
+
+# --- no plugin names another ---------------------------------------------------------------------
+
+def _singular(name: str) -> str:
+    """The word a plugin's name is the plural of: quizzes -> quiz, certificates -> certificate."""
+    if name.endswith("zzes"):
+        return name[:-3]
+    return name[:-1] if name.endswith("s") else name
+
+
+# Words that name a plugin and are also the platform's own domain words, which the core itself defines,
+# so that any plugin may use them. Their plugin's name stays forbidden in the forms that only name the
+# plugin: a module, an endpoint, a template or static path, a table or config key, "the ... plugin".
+DOMAIN_WORDS = {
+    # The course is the core's concept: ActivityInfo.course_id and course_key (lms/core/activities.py),
+    # CourseFacts and CatalogProvider.courses() (lms/core/catalog.py), CourseCompleted (lms/core/events.py).
+    "course", "courses",
+    # A certificate is a fact of an official's training before it is this platform's document: the core's
+    # CertificateIssued and CertificateRevoked carry it to the training record, which also keeps outside
+    # certificates that officials upload as evidence.
+    "certificate", "certificates",
+    # A record is an English word and a core service (lms.core.audit.record); the training record may
+    # become the plugin "records".
+    "record", "records",
+}
+# Letters-only words of an identifier or text: snake_case, camelCase, paths and dotted names all split.
+WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".svg", ".js", ".css", ".json", ".yaml", ".yml"}
+
+
+def plugin_files(plugin: str) -> list[Path]:
+    """A plugin's code, templates and static files. Left out: catalogues, which repeat the code's msgids,
+    and migrations, which are history (a rename must name the old column; table prefixes are tested above)."""
+    roots = [LMS / plugin, TEMPLATES / plugin, LMS / "static" / plugin]
+    return sorted(f for root in roots if root.is_dir() for f in root.rglob("*")
+                  if f.suffix in SOURCE_SUFFIXES and not {"translations", "migrations"} & set(f.relative_to(root).parts))
+
+
+def _words_naming(other: str) -> set[str]:
+    return {other, _singular(other)} - DOMAIN_WORDS
+
+
+def _forms_naming(other: str) -> re.Pattern:
+    """A plugin's name where it can only mean the plugin, even when its words are domain words."""
+    name = re.escape(other)
+    return re.compile(rf"\blms\.{name}\b|['\"]{name}\.\w|\b{name}/|\b{name}_\w|\b{name} plugin", re.IGNORECASE)
+
+
+def names_of_other_plugins(plugin: str, text: str) -> set[str]:
+    found = set()
+    words = {w.lower() for w in WORD.findall(text)}
+    for other in set(PLUGIN_PACKAGES) - {plugin}:
+        if words & _words_naming(other) or _forms_naming(other).search(text):
+            found.add(other)
+    return found
+
+
+def test_the_name_check_sees_names_in_identifiers_strings_and_paths():
+    others = set(PLUGIN_PACKAGES) - {"courses"}
+    assert names_of_other_plugins("courses", 'GRADED = ("quiz", "scorm")') == {"quizzes", "scorm"} & others
+    assert names_of_other_plugins("courses", "class QuizActivity: a course's certificate") == {"quizzes"}
+    assert names_of_other_plugins("courses", "when the certificates plugin is off") == {"certificates"}
+    assert names_of_other_plugins("quizzes", "url_for('courses.lesson') and the course_id") == {"courses"}
+    assert names_of_other_plugins("quizzes", '{% include "courses/_outline.html" %}') == {"courses"}
+    assert names_of_other_plugins("quizzes", "COURSES_DEFAULT_MIN_ATTENDANCE, from lms.courses import x") == {
+        "courses"}
+    assert names_of_other_plugins("quizzes", "Your quizzes are in your courses; a course_id, a course's key.") == set()
+
+
+@pytest.mark.parametrize("plugin", PLUGIN_PACKAGES)
+def test_no_plugin_names_another(plugin):
+    """Not even as a string: a plugin meets the others through the core's registries, catalogue and events."""
+    offenders = {}
+    for path in plugin_files(plugin):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            named = names_of_other_plugins(plugin, line)
+            if named:
+                offenders[f"{path.relative_to(LMS.parent)}:{number}"] = sorted(named)
+    assert offenders == {}
