@@ -119,6 +119,7 @@ class Plugin:
                 return None
 
             receiver.__name__ = f"{name}.{func.__name__}"
+            receiver.__wrapped__ = func  # inspect.unwrap() finds the plugin's own function (the event tests do)
             self._wrapped_receivers[key] = receiver
             signal.connect(receiver, weak=False)
 
