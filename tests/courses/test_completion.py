@@ -129,6 +129,16 @@ def _attend(enrolment, session, status):
     return progress.evaluate_completion(enrolment)
 
 
+
+def test_only_types_that_declare_themselves_graded_count_in_the_final_score(app, learner):
+    assert activities.is_graded("quiz") and not activities.is_graded("page") and not activities.is_graded("nope")
+    course = make_course(items=(("bai-1", "page", True), ("kiem-tra", "quiz", True, "42")))
+    enrolment, _ = enrol(learner.id, course)
+    activities.report_outcome(learner.id, "page", activity(course, "bai-1").ref, completed=True, score=0.1)
+    _graded(learner, 42, True, 0.9)
+    assert enrolment.completed_at is not None and enrolment.final_score == 0.9
+
+
 @pytest.mark.parametrize("credit", [False, True])
 def test_in_person_attendance_completes_and_credits_without_certificate(app, school, learner, recorded_events, credit):
     course = make_course(items=(("kiem-tra", "quiz", True, "7"),), min_attendance=0.6)
