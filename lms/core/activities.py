@@ -7,6 +7,7 @@ the plugin that registered its type. Courses hands types an `ActivityInfo`, neve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -33,6 +34,9 @@ class ActivityInfo:
 class ActivityType:
     """Base class for an activity type. Subclasses set `name` and `label` and override what they need.
 
+    What it is:
+    - `graded`: its outcomes carry a score that counts in the course's final score (a test, a package
+      with a mastery score); the course asks this, never the type's name.
     Learning:
     - `launch_url(activity)`: where a learner goes to take it, or None if it shows inside the lesson page;
     - `render(activity, user)`: HTML shown inside the lesson page (already safe: sanitised by the type);
@@ -45,6 +49,7 @@ class ActivityType:
 
     name: str = ""
     label = ""
+    graded: bool = False
     #: file extensions this type imports from a course folder (e.g. (".gift",) for quizzes)
     content_extensions: tuple[str, ...] = ()
 
@@ -84,9 +89,22 @@ def all_types() -> dict[str, ActivityType]:
     return dict(current_app.extensions["lms"]["activity_types"])
 
 
+def is_graded(name: str) -> bool:
+    """Whether activities of this type count in a course's final score. A type whose plugin is off is
+    not known here, so its stored scores stop counting until the plugin is on again."""
+    kind = get(name)
+    return kind is not None and kind.graded
+
+
 def report_outcome(user_id: int, activity_type: str, activity_ref: str, *, completed: bool,
-                   passed: bool | None = None, score: float | None = None) -> None:
-    """Tell the platform a person's result on an activity (sends `activity_completed`)."""
+                   passed: bool | None = None, score: float | None = None, supersedes: bool = False,
+                   occurred_at: datetime | None = None) -> None:
+    """Tell the platform a person's result on an activity (sends `activity_completed`): the one way an
+    activity type's plugin reports to whoever keeps progress, without naming it.
+
+    `supersedes=True` says this outcome replaces the earlier ones rather than adding to them, so a
+    not-completed outcome withdraws an earlier completion (a quiz regraded below its pass mark).
+    """
     events.send(events.activity_completed, events.ActivityOutcome(
         user_id=user_id, activity_type=activity_type, activity_ref=str(activity_ref), completed=completed,
-        passed=passed, score=score, occurred_at=utcnow()))
+        passed=passed, score=score, supersedes=supersedes, occurred_at=occurred_at or utcnow()))

@@ -52,8 +52,10 @@ def send_many(signal, payloads: Sequence) -> None:
 class ActivityOutcome:
     """A person's result on one activity, reported by the activity's type.
 
-    `activity_type` and `activity_ref` name the activity as its type knows it (for a quiz: "quiz"
-    and the quiz id); `score` is a fraction 0..1 or None; `passed` is None where there is no pass mark.
+    `activity_type` and `activity_ref` name the activity as its type knows it (the type's registered
+    name and its own id as text); `score` is a fraction 0..1 or None; `passed` is None where there is no
+    pass mark. `supersedes` says the outcome replaces earlier ones (a grade under a grading method, a
+    regrade) rather than adding to them: a not-completed outcome then withdraws an earlier completion.
     """
 
     user_id: int
@@ -63,12 +65,13 @@ class ActivityOutcome:
     occurred_at: datetime
     passed: bool | None = None
     score: float | None = None
+    supersedes: bool = False
 
 
 activity_completed = _signals.signal("activity-completed")
-activity_completed.__doc__ = """Sent by an activity type (page viewed, file opened, SCORM commit) through
-`lms.core.activities.report_outcome`. Payload: ActivityOutcome. Received by courses, which updates progress
-and decides whether the course is complete."""
+activity_completed.__doc__ = """Sent by an activity type (page viewed, file opened, SCORM commit, quiz
+graded) through `lms.core.activities.report_outcome`, the one way outcomes reach courses. Payload:
+ActivityOutcome. Received by courses, which updates progress and decides whether the course is complete."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,9 @@ class AttemptGraded:
 
 
 attempt_graded = _signals.signal("attempt-graded")
-attempt_graded.__doc__ = """Sent by quizzes when an attempt is graded. Payload: AttemptGraded. Received by
-courses (the quiz activity is complete when passed)."""
+attempt_graded.__doc__ = """Sent by quizzes when an attempt is graded. Payload: AttemptGraded. Offered to
+third parties (see OFFERED_TO_THIRD_PARTIES): the activity's outcome reaches courses through
+`report_outcome`, not through this signal."""
 
 
 @dataclass(frozen=True)
@@ -218,4 +222,12 @@ CATALOGUE = {
     "certificate_revoked": (certificate_revoked, CertificateRevoked),
     "recertification_due": (recertification_due, RecertificationDue),
     "units_merged": (units_merged, UnitsMerged),
+}
+
+#: Events that no part of the platform receives, sent for plugins of other parties, each with who might
+#: receive it. Every other event of the catalogue has a receiver in the platform (tests/core/test_architecture.py).
+OFFERED_TO_THIRD_PARTIES: dict[str, str] = {
+    "attempt_graded": "a gradebook, learning analytics (an LRS over xAPI), or a notice to the learner when a "
+                      "lecturer has graded an essay: each attempt's own score, beside the quiz grade that "
+                      "courses receives as an activity outcome",
 }

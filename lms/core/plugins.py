@@ -130,6 +130,7 @@ class Plugin:
                 return None
 
             receiver.__name__ = f"{name}.{func.__name__}"
+            receiver.__wrapped__ = func  # inspect.unwrap() finds the plugin's own function (the event tests do)
             self._wrapped_receivers[key] = receiver
         return self._wrapped_receivers[key]
 

@@ -1,7 +1,8 @@
 """The courses plugin's share of `lms bench seed`: courses, classes, enrolments, progress and completions.
 
 - the course folders of content/ (the demo's seed courses), imported as the demo does, for the
-  generated province's political school; their quizzes come in with them when the quizzes plugin is on;
+  generated province's political school; their activities of other plugins' types come in with them when
+  those plugins are on;
 - GENERATED_COURSES generated courses of two to four sections, each with Markdown lesson pages of a
   real lesson's size (2-8 KB, 5 KB on average, as in content/), rendered and sanitised as an import would;
 - `context.classes` classes spread over the schools, the years and the courses (online, blended,
@@ -11,7 +12,7 @@
   officials); progress on activities for part of them and completions (with attendance where the
   class meets in person), consistent with the completion rules.
 
-Activities of other plugins' types (a seed course's quiz) are not written here: each person who takes
+Activities of other plugins' types (a seed course's test) are not written here: each person who takes
 one goes to `context.shared["activity_takers"]` (lms.core.bench_seed.ActivityTaker) for the plugin of
 that type, which reports results in `context.shared["activity_outcomes"]`; a later step then writes
 their progress and the enrolments' final scores. Deterministic from `context.rng("courses")`; rows go in
@@ -26,6 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import click
 from sqlalchemy import bindparam, select, update
 
+from lms.core import activities
 from lms.core.bench_seed import ActivityTaker, insert_batches
 from lms.core.db import db, utcnow
 from lms.core.models import Official, School, Unit
@@ -38,7 +40,6 @@ from lms.courses.progress_dates import today as local_today
 from lms.courses.sanitize import render_source
 from lms.courses.services.folder import FolderRejected, read_course
 from lms.courses.services.importer import apply_course, check_course
-from lms.courses.services.progress import GRADED_TYPES
 from lms.courses.types import OWN_TYPES
 
 GENERATED_COURSES = 40
@@ -306,7 +307,7 @@ def _seed_classes(rng, context, courses: list[_Course], school_ids: list[int], t
                      "school_id": school_id, "unit_id": unit_id, "mode": mode.value, "starts_on": starts_on,
                      "ends_on": ends_on, "capacity": size + rng.randint(0, 15),
                      "place": rng.choice(PLACES) if mode is not ClassMode.online else "", "min_attendance": None,
-                     "credit_without_certificate": False, "created_by": None, "created_at": now})
+                     "credit_on_attendance": False, "created_by": None, "created_at": now})
         specs.append((code, course.id, mode, unit_id, starts_on, ends_on, size,
                       rng.sample(lecturers_of[school_id], min(len(lecturers_of[school_id]), rng.randint(1, 2)))
                       if lecturers_of.get(school_id) else []))
@@ -460,7 +461,7 @@ def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, s
         enrolment.last_activity_id, enrolment.last_activity_at = activity_id, moment
     if state == "partial" and count < len(course.ordered) and mode is not ClassMode.in_person:
         activity_id, kind, ref, _req = course.ordered[count]
-        if kind not in OWN_TYPES and rng.random() < 0.5:  # tried the quiz and has not passed (yet)
+        if kind not in OWN_TYPES and rng.random() < 0.5:  # tried the test and has not passed (yet)
             moment = min(end, (moments[-1] if moments else start) + timedelta(hours=rng.randint(1, 72)))
             plan.takers.append(ActivityTaker(kind, ref, enrolment.user_id, False, moment - timedelta(minutes=30),
                                              moment))
@@ -526,11 +527,11 @@ def _graded_outcomes(context, plan: _Plan) -> None:
     rng = plan.rng
     reported = {(o.activity_type, str(o.activity_ref), o.user_id): o
                 for o in context.shared.get("activity_outcomes", [])}
-    activities = defaultdict(list)  # (type, ref) -> [(activity id, course id)]
+    of_type = defaultdict(list)  # (type, ref) -> [(activity id, course id)]
     for course in plan.courses.values():
         for activity_id, kind, ref, _req in course.ordered:
             if kind not in OWN_TYPES:
-                activities[(kind, ref)].append((activity_id, course.id))
+                of_type[(kind, ref)].append((activity_id, course.id))
     rows, scores, seen = [], defaultdict(list), set()
     for taker in plan.takers:
         key = (taker.activity_type, taker.activity_ref, taker.user_id)
@@ -543,13 +544,13 @@ def _graded_outcomes(context, plan: _Plan) -> None:
         else:  # no plugin reported on it: a result of our own, as the enrolment needs
             score = rng.uniform(0.6, 1.0) if taker.passes else rng.uniform(0.1, 0.45)
             passed, completed, at = taker.passes, taker.passes, taker.not_after
-        for activity_id, course_id in activities[(taker.activity_type, taker.activity_ref)]:
+        for activity_id, course_id in of_type[(taker.activity_type, taker.activity_ref)]:
             if (taker.user_id, course_id) not in plan.enrolment_ids:
                 continue
             rows.append({"activity_id": activity_id, "user_id": taker.user_id, "percent": 100.0 if completed else 0.0,
                          "score": score, "passed": passed, "opened_at": taker.not_before,
                          "completed_at": at if completed else None, "updated_at": at})
-            if taker.activity_type in GRADED_TYPES and score is not None:
+            if activities.is_graded(taker.activity_type) and score is not None:
                 scores[plan.enrolment_ids[(taker.user_id, course_id)]].append(score)
     insert_batches(ActivityProgress.__table__, rows)
     changes = [{"eid": enrolment_id, "score": sum(values) / len(values)}

@@ -1,4 +1,4 @@
-"""The core's CatalogProvider over this plugin's models: frozen facts for certificates and records."""
+"""The core's CatalogProvider over this plugin's models: frozen facts for the plugins that read the catalogue."""
 from __future__ import annotations
 
 from datetime import date

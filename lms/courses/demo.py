@@ -66,7 +66,7 @@ def _demo_class(course: Course) -> CourseClass | None:
             course_id=course.id, code=DEMO_CLASS_CODE, title_vi=f"{course.title_vi} - lớp Xã Tân Phú",
             title_en=f"{course.title_en} - Tan Phu class", school_id=school.id, unit_id=unit.id, mode="blended",
             starts_on=starts, ends_on=starts + timedelta(days=30), capacity=40,
-            place="Hội trường Ủy ban nhân dân xã Tân Phú", min_attendance=None, credit_without_certificate=False,
+            place="Hội trường Ủy ban nhân dân xã Tân Phú", min_attendance=None, credit_on_attendance=False,
             lecturer_ids=[lecturer.id] if lecturer else []))
         for day in range(2):
             moment = datetime.combine(starts + timedelta(days=day), time(7, 30), tzinfo=zone())

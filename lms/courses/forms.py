@@ -91,7 +91,7 @@ class ClassForm(FlaskForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=255)])
     min_attendance = IntegerField(_l("Minimum attendance (%), if not the course's"),
                                   validators=[Optional(), NumberRange(min=0, max=100)])
-    credit_without_certificate = BooleanField(_l("Attendance earns credit without a certificate"))
+    credit_on_attendance = BooleanField(_l("Attendance alone earns the class's credit"))
     lecturer_ids = SelectMultipleField(_l("Lecturers"), coerce=int, choices=[], validate_choice=False)
 
 

@@ -188,7 +188,7 @@ class CourseClass(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     place: Mapped[str] = mapped_column(String(255), default="")
     min_attendance: Mapped[float | None] = mapped_column(Float)  # overrides the course's
-    credit_without_certificate: Mapped[bool] = mapped_column(default=False)
+    credit_on_attendance: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("core_users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

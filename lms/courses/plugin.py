@@ -74,7 +74,6 @@ class CoursesPlugin(Plugin):
     def connect_signals(self) -> None:
         from lms.courses import handlers
         self.connect(events.activity_completed, handlers.on_activity_completed)
-        self.connect(events.attempt_graded, handlers.on_attempt_graded)
 
     def setup(self, app: Flask) -> None:
         from flask_login import user_logged_in

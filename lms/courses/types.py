@@ -1,7 +1,7 @@
 """The four activity types this plugin owns: page, file, video and link.
 
-Their content lives in `LessonContent` (the activity's ref is its id). Quizzes and SCORM packages
-register their own types; the courses plugin only ever talks to those through the registry.
+Their content lives in `LessonContent` (the activity's ref is its id). Other plugins register their
+own types; this plugin only ever talks to those through the core's registry, never by their names.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The "quiz" activity type, registered with the core so that courses can hold quizzes."""
+"""The "quiz" activity type, registered with the core so that a course can hold quizzes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,7 @@ from lms.core.i18n import locale_code
 class QuizActivity(ActivityType):
     name = "quiz"
     label = _l("Quiz")
+    graded = True
     content_extensions = (".gift",)
 
     def launch_url(self, activity: ActivityInfo) -> str | None:

@@ -1,14 +1,14 @@
 """The quizzes plugin's share of `lms bench seed`: past graded attempts at the courses' quizzes.
 
 The question banks come with the courses: each seed course of content/ carries its quiz as a GIFT file,
-imported into a bank of its own (keyed by the course key) when the courses plugin imports the course.
-What this adds is history: the courses seeder names who took which quiz and whether they passed
+imported into a bank of its own (keyed by the course key) when the course is imported through this
+plugin's activity type. What this adds is history: the seeder of the plugin that keeps courses names who
+took which quiz and whether they passed
 (`context.shared["activity_takers"]`, lms.core.bench_seed.ActivityTaker); for each of them come one to
 three graded attempts (earlier ones failed, the last one passing when it must), every question asked with
 a response that grades as planned, and the person's quiz grade. Each result goes back as an
-lms.core.events.ActivityOutcome in `context.shared["activity_outcomes"]`, for the courses plugin to write
-the activity's progress, as the `attempt_graded` receiver would have. Nothing else of another plugin is
-touched. Set-based (executemany in batches), deterministic from `context.rng("quizzes")`.
+lms.core.events.ActivityOutcome in `context.shared["activity_outcomes"]`, for whoever keeps progress to
+write it, as the `activity_completed` receiver would have. Nothing of another plugin is touched. Set-based (executemany in batches), deterministic from `context.rng("quizzes")`.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from lms.quizzes.types import get_type
 def seed_bench(context) -> None:
     if "activity_takers" in context.shared:
         seed_attempts(context)
-    else:  # the courses plugin comes after this one in PLUGINS: wait for it
+    else:  # the plugin that names the takers comes after this one in PLUGINS: wait for it
         context.later.append(("quizzes: attempts", lambda: seed_attempts(context)))
 
 

@@ -7,7 +7,7 @@ what the quiz or the bank later becomes never changes what an attempt asked or w
 
 Questions are edited in place and carry a `version` that counts edits; an attempt question remembers
 the version it was graded against, so the results page can offer to regrade after a correction.
-Course ids are plain integers (the courses plugin owns them); users and schools are core tables.
+Course ids are plain integers (the core's catalogue names them); users and schools are core tables.
 """
 from __future__ import annotations
 

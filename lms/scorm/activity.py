@@ -25,6 +25,7 @@ def package_id(ref: str) -> int | None:
 class ScormActivityType(ActivityType):
     name = "scorm"
     label = _l("SCORM package")
+    graded = True
     content_extensions = (".zip",)
 
     def launch_url(self, activity: ActivityInfo) -> str | None:

@@ -133,7 +133,7 @@ def test_course_completed_without_catalog_issues_nothing(app, class_setup):
     assert issue_for_completion(payload) == []
     with pytest.raises(DomainError) as raised:
         class_eligibility(setup.klass.id, TODAY)
-    assert "courses plugin is not enabled" in english(raised.value)
+    assert "No plugin provides the course catalogue" in english(raised.value)
 
 
 def test_a_class_rule_wins_over_the_course_rule(class_setup, make_rule, make_template, school):

@@ -46,7 +46,7 @@ def commune(make_unit, make_official, make_user):
 def _fields(course, school, **overrides) -> service.ClassFields:
     values = dict(course_id=course.id, code="TCT-2025-01", title_vi="", title_en="", school_id=school.id, unit_id=None,
                   mode="in_person", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), capacity=None, place="Hội trường A",
-                  min_attendance=None, credit_without_certificate=False, lecturer_ids=[])
+                  min_attendance=None, credit_on_attendance=False, lecturer_ids=[])
     values.update(overrides)
     return service.ClassFields(**values)
 
@@ -174,7 +174,7 @@ def test_attendance_on_a_phone_completes_an_in_person_class(school_admin, teache
                                                             recorded_events):
     _unit, people = commune
     course = make_course(school=school, min_attendance=0.5)
-    course_class = service.open_class(school_admin, _fields(course, school, credit_without_certificate=True,
+    course_class = service.open_class(school_admin, _fields(course, school, credit_on_attendance=True,
                                                            lecturer_ids=[teacher.id]))
     service.enrol_codes(course_class, ["CB001", "CB002"])
     db.session.commit()

@@ -20,9 +20,9 @@ def _completed(recorded_events, name="course_completed"):
 
 
 def _graded(user, quiz_id, passed, grade):
-    events.send(events.attempt_graded, events.AttemptGraded(
-        attempt_id=1, quiz_id=quiz_id, user_id=user.id, score=grade, quiz_grade=grade, passed=passed,
-        graded_at=utcnow()))
+    """A quiz grade, reported as a graded type's plugin does: it supersedes the earlier outcomes."""
+    activities.report_outcome(user.id, "quiz", str(quiz_id), completed=passed, passed=passed, score=grade,
+                              supersedes=True)
 
 
 def test_required_activities_complete_the_course_once(app, learner, recorded_events):
@@ -109,7 +109,7 @@ def test_withdrawn_enrolments_do_not_complete(app, learner, recorded_events):
 
 def _class(course, school, mode, *, sessions=3, credit=False, min_attendance=None):
     course_class = CourseClass(course_id=course.id, code=f"L-{mode.value}", title_vi="Lớp 1", title_en="Class 1",
-                               school_id=school.id, mode=mode, credit_without_certificate=credit,
+                               school_id=school.id, mode=mode, credit_on_attendance=credit,
                                min_attendance=min_attendance)
     db.session.add(course_class)
     db.session.flush()
@@ -127,6 +127,16 @@ def _attend(enrolment, session, status):
     db.session.flush()
     progress.refresh_enrolment(enrolment)
     return progress.evaluate_completion(enrolment)
+
+
+
+def test_only_types_that_declare_themselves_graded_count_in_the_final_score(app, learner):
+    assert activities.is_graded("quiz") and not activities.is_graded("page") and not activities.is_graded("nope")
+    course = make_course(items=(("bai-1", "page", True), ("kiem-tra", "quiz", True, "42")))
+    enrolment, _ = enrol(learner.id, course)
+    activities.report_outcome(learner.id, "page", activity(course, "bai-1").ref, completed=True, score=0.1)
+    _graded(learner, 42, True, 0.9)
+    assert enrolment.completed_at is not None and enrolment.final_score == 0.9
 
 
 @pytest.mark.parametrize("credit", [False, True])

@@ -257,6 +257,10 @@ def test_regrading_after_a_correction_keeps_responses_and_resends_the_grade(app,
     regraded = db.session.get(Attempt, attempt.id)
     assert regraded.score == 1.0 and regraded.questions[0].response == hue and stale_attempts(quiz.id) == 0
     assert [e.score for e in graded_events(recorded_events)] == [0.0, 1.0]
+    # The quiz grade reaches whoever keeps progress as the activity's outcome, each one replacing the last.
+    outcomes = [p for name, p in recorded_events if name == "activity_completed"]
+    assert [(o.activity_type, o.activity_ref, o.score, o.passed, o.completed, o.supersedes) for o in outcomes] == [
+        ("quiz", str(quiz.id), 0.0, False, False, True), ("quiz", str(quiz.id), 1.0, True, True, True)]
 
 
 def test_editing_a_quiz_while_attempts_are_open_changes_none_of_them(app, make_quiz, make_question, official_user,

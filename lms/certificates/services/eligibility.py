@@ -226,7 +226,7 @@ class ClassEligibility:
 def require_catalog():
     provider = catalog()
     if provider is None:
-        raise DomainError(_l("The courses plugin is not enabled, so classes and courses are not known here."))
+        raise DomainError(_l("No plugin provides the course catalogue, so classes and courses are not known here."))
     return provider
 
 

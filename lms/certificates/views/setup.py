@@ -139,7 +139,7 @@ def edit_rule(rule_id: int | None = None):
         rule = CertificateRule(school_id=school.id)
     provider = require_catalog_or_none()
     if provider is None:
-        flash(_("The courses plugin is not enabled, so classes and courses are not known here."), "error")
+        flash(_("No plugin provides the course catalogue, so classes and courses are not known here."), "error")
         return redirect(url_for("certificates.rules"))
     form = RuleForm(obj=rule if rule_id else None)
     courses = provider.courses(school_id=school.id, status=None) or provider.courses(status=None)

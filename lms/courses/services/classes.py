@@ -38,7 +38,7 @@ class ClassFields:
     capacity: int | None
     place: str
     min_attendance: float | None
-    credit_without_certificate: bool
+    credit_on_attendance: bool
     lecturer_ids: list[int] = field(default_factory=list)
 
 
@@ -62,7 +62,7 @@ def _apply(course_class: CourseClass, fields: ClassFields) -> None:
     course_class.mode, course_class.starts_on, course_class.ends_on = ClassMode(fields.mode), fields.starts_on, fields.ends_on
     course_class.capacity, course_class.place = fields.capacity, fields.place.strip()
     course_class.min_attendance = fields.min_attendance
-    course_class.credit_without_certificate = fields.credit_without_certificate
+    course_class.credit_on_attendance = fields.credit_on_attendance
 
 
 def lecturer_choices(school_id: int | None) -> list[User]:

@@ -1,7 +1,7 @@
 """Progress and completion.
 
 An activity is complete when its type says so (viewed, marked done, file opened, video watched far
-enough, quiz passed, SCORM passed or completed). A course is complete for an enrolment when its rules
+enough, or as another plugin's type reports through the core's `report_outcome`). A course is complete for an enrolment when its rules
 hold: required activities complete (online and blended classes), enough attendance (in-person and
 blended classes), prerequisite courses complete. Completion is recorded once, by a conditional
 UPDATE, and only then is `course_completed` sent; each enrolment stores its percentage, refreshed when
@@ -16,16 +16,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
-from lms.core import audit, events
+from lms.core import activities, audit, events
 from lms.core.db import db, utcnow
 from lms.core.models import User
 from lms.courses.models import (Activity, ActivityProgress, Attendance, AttendanceStatus, ClassMode, ClassSession,
                                 Course, CourseClass, Enrolment, EnrolmentStatus)
 from lms.courses.progress_dates import local_date
 from lms.courses.services.rows import insert_if_absent
-
-GRADED_TYPES = ("quiz", "scorm")
-
 
 def progress_row(activity_id: int, user_id: int) -> ActivityProgress:
     """The person's progress on an activity, created on first use (two requests at once make one row)."""
@@ -117,7 +114,7 @@ def completed_ids(user_id: int, activity_ids) -> set[int]:
     return set(db.session.scalars(_COMPLETED_IDS, {"user_id": user_id, "ids": ids}))
 
 
-# Run on every outcome (each quiz submit) and every lesson page: built once, with parameters (SQLAlchemy
+# Run on every outcome (each graded submit) and every lesson page: built once, with parameters (SQLAlchemy
 # then computes their cache key once).
 _NOTE_POSITION = (update(Enrolment).where(Enrolment.id == bindparam("enrolment_id"))
                   .values(last_activity_id=bindparam("activity_id"), last_activity_at=bindparam("now"))
@@ -153,7 +150,7 @@ def _shape(course_id: int) -> _CourseShape:
     rows = db.session.execute(select(Activity.id, Activity.required, Activity.type)
                               .where(Activity.course_id == course_id)).all()
     required = [r.id for r in rows if r.required] or [r.id for r in rows]
-    return _CourseShape(required_ids=required, graded_ids=[r.id for r in rows if r.type in GRADED_TYPES])
+    return _CourseShape(required_ids=required, graded_ids=[r.id for r in rows if activities.is_graded(r.type)])
 
 
 def attended_statuses() -> tuple[AttendanceStatus, ...]:
@@ -327,7 +324,7 @@ def evaluate_completion(enrolment: Enrolment) -> bool:
         user_id=enrolment.user_id, course_id=course.id, course_key=course.key, enrolment_id=enrolment.id,
         completed_at=now, class_id=enrolment.class_id, final_score=enrolment.final_score,
         attendance_rate=enrolment.attendance_rate))
-    if course_class is not None and course_class.mode is ClassMode.in_person and course_class.credit_without_certificate:
+    if course_class is not None and course_class.mode is ClassMode.in_person and course_class.credit_on_attendance:
         official_id = db.session.scalar(select(User.official_id).where(User.id == enrolment.user_id))
         if official_id is not None:
             events.send(events.class_attended, events.ClassAttended(

@@ -25,12 +25,17 @@ def course_helpers():
         kind = activities.get(name)
         return str(kind.label) if kind is not None and kind.label else name
 
+    def content_formats() -> str:
+        """The files other activity types read from a course folder, as the registry tells ("Label (.ext)")."""
+        return ", ".join(f"{kind.label or name} ({', '.join(kind.content_extensions)})"
+                         for name, kind in sorted(activities.all_types().items()) if kind.content_extensions)
+
     return {
         "status_label": lambda code: labels.label(labels.STATUS, code),
         "mode_label": lambda code: labels.label(labels.MODE, code),
         "level_label": lambda code: labels.label(labels.LEVEL, code),
         "attendance_label": lambda code: labels.label(labels.ATTENDANCE, code),
-        "type_label": type_label, "level_labels": labels.LEVEL, "mode_labels": labels.MODE,
+        "type_label": type_label, "content_formats": content_formats, "level_labels": labels.LEVEL, "mode_labels": labels.MODE,
         "area_label": lambda code: area_label(code, locale_code()),
         "topic_label": lambda code: topic_label(code, locale_code()),
         "content_areas": list(CONTENT_AREAS), "topics": list(TOPICS),

@@ -104,7 +104,7 @@ def _fields(form: ClassForm) -> service.ClassFields:
         mode=form.mode.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, capacity=form.capacity.data,
         place=form.place.data or "",
         min_attendance=form.min_attendance.data / 100 if form.min_attendance.data is not None else None,
-        credit_without_certificate=bool(form.credit_without_certificate.data),
+        credit_on_attendance=bool(form.credit_on_attendance.data),
         lecturer_ids=list(form.lecturer_ids.data or []))
 
 

@@ -2,8 +2,9 @@
 
 Grading an attempt reads its questions in one query, grades them in Python with each type's pure
 `grade()`, and writes the results back in one statement. When nothing waits for a lecturer, the
-attempt is graded: the official's quiz grade follows the grading method, and `attempt_graded` is sent
-in the same transaction (receivers flush; the view, job or command commits once).
+attempt is graded: the official's quiz grade follows the grading method, `attempt_graded` is sent for
+whoever follows attempts, and the quiz grade is reported as the activity's outcome through the core's
+`report_outcome`, all in the same transaction (receivers flush; the view, job or command commits once).
 """
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from lms.core import audit, events
+from lms.core import activities, audit, events
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotFound
+from lms.quizzes.activity import QuizActivity
 from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, GradingMethod, Question, Quiz,
                                 QuizGrade)
 from lms.quizzes.types import get_type
@@ -113,6 +115,9 @@ def grade_attempt(attempt: Attempt, now: datetime | None = None, *,
     events.send(events.attempt_graded, events.AttemptGraded(
         attempt_id=attempt.id, quiz_id=attempt.quiz_id, user_id=attempt.user_id, score=attempt.score,
         quiz_grade=grade, passed=passed, graded_at=now))
+    # The quiz grade replaces the earlier one: a regrade below the pass mark withdraws the completion.
+    activities.report_outcome(attempt.user_id, QuizActivity.name, str(attempt.quiz_id), completed=passed,
+                              passed=passed, score=grade, supersedes=True, occurred_at=now)
     return attempt
 
 
