@@ -88,7 +88,7 @@ def report_xlsx(report, level_labels: dict) -> bytes:
     sheet = book.sheet(_("By unit"))
     sheet.title(_("Training report %(year)s: %(unit)s", year=report.year, unit=report.root.name(locale)))
     if not report.catalog_available:
-        sheet.line(_("Classes, enrolment and completion are not available: the courses plugin is off."))
+        sheet.line(_("Classes, enrolment and completion are not available: no plugin provides the course catalogue."))
     sheet.line()
     sheet.header(_("Level"), _("Unit"), _("Note"), *columns)
     for group in report.groups:
