@@ -1,7 +1,10 @@
-"""`make test`: the whole suite on SQLite, then on PostgreSQL.
+"""`make test`: the whole suite on SQLite and on PostgreSQL, then the browser tests.
 
-PostgreSQL is used when LMS_TEST_POSTGRES_URL is set or 127.0.0.1:5432 answers; on CI (CI=true) it
-must answer, so that both databases are always exercised there.
+The two database passes run at the same time, one per core (each is a single process, with its own
+database and temporary folder); the browser tests (Chromium, live servers) run after them on their own,
+so that they never compete for the cores. PostgreSQL is used when LMS_TEST_POSTGRES_URL is set or
+127.0.0.1:5432 answers; on CI (CI=true) it must answer, so that both databases are always exercised there.
+Extra arguments go to every pass: `tests/run_all.py -k quiz`.
 """
 from __future__ import annotations
 
@@ -9,7 +12,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
+NOTHING_SELECTED = 5  # pytest's exit code when no test was selected
 POSTGRES_URL = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -23,10 +31,40 @@ def postgres_answers() -> bool:
         return False
 
 
-def run(backend: str, extra: list[str]) -> int:
-    env = dict(os.environ, LMS_TEST_DATABASE=backend)
-    print(f"\n=== tests on {backend} ===", flush=True)
-    return subprocess.call([sys.executable, "-m", "pytest", *extra], env=env)
+@dataclass
+class Pass:
+    name: str
+    backend: str
+    markers: str
+
+    def start(self, folder: Path, extra: list[str]) -> tuple[subprocess.Popen, Path, float]:
+        log = folder / f"{self.name}.log"
+        env = dict(os.environ, LMS_TEST_DATABASE=self.backend)
+        command = [sys.executable, "-m", "pytest", "-m", self.markers, f"--basetemp={folder / self.name}", *extra]
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return process, log, time.monotonic()
+
+
+def run_together(passes: list[Pass], extra: list[str], folder: Path) -> int:
+    """Start every pass, then print each one's whole output as it ends (the first to end first)."""
+    running = []
+    for one in passes:
+        print(f"=== tests on {one.name} ({one.markers}): started", flush=True)
+        running.append((one, *one.start(folder, extra)))
+    status = 0
+    while running:
+        time.sleep(1)
+        for entry in [e for e in running if e[1].poll() is not None]:
+            one, process, log, started = entry
+            running.remove(entry)
+            print(f"\n=== tests on {one.name} ({one.markers}): exit {process.returncode} "
+                  f"after {time.monotonic() - started:.0f} s", flush=True)
+            sys.stdout.write(log.read_text(errors="replace"))
+            sys.stdout.flush()
+            if process.returncode != NOTHING_SELECTED:  # `-k` may leave a pass with nothing to run
+                status = status or process.returncode
+    return status
 
 
 def main() -> int:
@@ -35,13 +73,16 @@ def main() -> int:
     if not have_pg and os.environ.get("CI"):
         print("PostgreSQL does not answer at", POSTGRES_URL, "- CI must test both databases.", file=sys.stderr)
         return 2
-    sqlite_status = run("sqlite", extra)
-    if not have_pg:
-        print("PostgreSQL does not answer: only SQLite was tested.", file=sys.stderr)
-        return sqlite_status
-    # Browser journeys run once (in the SQLite pass): they start their own server and database.
-    pg_status = run("postgres", ["-m", "not browser", *extra])
-    return sqlite_status or pg_status
+    databases = [Pass("sqlite", "sqlite", "not browser")]
+    if have_pg:
+        databases.append(Pass("postgres", "postgres", "not browser"))
+    else:
+        print("PostgreSQL does not answer: only SQLite is tested.", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="lms-tests-") as folder:
+        database_status = run_together(databases, extra, Path(folder))
+        # Browser tests serve SQLite databases of their own: one pass covers them.
+        browser_status = run_together([Pass("browser", "sqlite", "browser")], extra, Path(folder))
+    return database_status or browser_status
 
 
 if __name__ == "__main__":
