@@ -22,7 +22,7 @@ def test_the_class_report_keeps_a_hostile_title_and_name_as_text(make_user, make
     course_class = service.open_class(admin, service.ClassFields(
         course_id=course.id, code="TCT/2025:01", title_vi="", title_en="", school_id=school.id, unit_id=None,
         mode="in_person", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), capacity=None, place="",
-        min_attendance=None, credit_without_certificate=False, lecturer_ids=[]))
+        min_attendance=None, credit_on_attendance=False, lecturer_ids=[]))
     service.enrol_codes(course_class, ["CB001"])
     db.session.commit()
     client = login(admin)
@@ -42,7 +42,7 @@ def test_class_report_moments_are_dates(make_user, make_official, school, login)
     course_class = service.open_class(admin, service.ClassFields(
         course_id=make_course(school=school).id, code="TCT-01", title_vi="", title_en="", school_id=school.id,
         unit_id=None, mode="in_person", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), capacity=None,
-        place="", min_attendance=None, credit_without_certificate=False, lecturer_ids=[]))
+        place="", min_attendance=None, credit_on_attendance=False, lecturer_ids=[]))
     service.enrol_codes(course_class, ["CB001"])
     db.session.flush()
     db.session.execute(update(Enrolment).where(Enrolment.class_id == course_class.id)
