@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.core.db import db
 from lms.core.models import Unit
+from lms.core.views.transaction import commits
 from lms.records import dashboard as dash
 from lms.records import tokens
 from lms.records.dates import MAX_YEAR, MIN_YEAR, local_today
@@ -34,16 +35,14 @@ def problem(status: int, code: str, message: str):
 
 def token_required(view):
     @wraps(view)
+    @commits  # the token's last use, noted by authenticate()
     def wrapped(*args, **kwargs):
         token = tokens.authenticate(request.headers.get("Authorization"))
         if token is None:
-            db.session.rollback()
             return problem(401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>. "
                                                   "Revoked tokens no longer work."))
         g.api_token = token
-        response = view(*args, **kwargs)
-        db.session.commit()  # the token's last use
-        return response
+        return view(*args, **kwargs)
     return wrapped
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from lms.core.db import db
-from lms.core.models import Role
+from lms.core.models import Role, StoredFile
 from lms.records import ledger, outside
 from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit
 
@@ -128,7 +128,6 @@ def test_evidence_that_is_not_a_document_and_absurd_periods_are_refused(app, mak
                           data=dict(form, employee_code="NOBODY", evidence=(io.BytesIO(pdf_bytes()), "gcn.pdf")))
     assert "NOBODY" in unknown.get_data(as_text=True)
     assert credits() == []
-    from lms.core.models import StoredFile
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
@@ -169,6 +168,7 @@ def test_bulk_import_is_all_or_nothing_and_idempotent(app, make_official, school
     assert "Không có kết quả nào được ghi nhận" in refused
     assert "tối đa 400" in refused and "ZZZ" in refused and "Không chấp nhận công thức" in refused
     assert credits() == []
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0, "a refused file keeps no evidence"
     done = import_file(client, school, sheet(rows), valid_only=True)
     assert "3 mới" in done.get_data(as_text=True)
     got = {(c.official_id, c.content_area, c.periods) for c in credits()}

@@ -14,6 +14,7 @@ from lms.core.errors import DomainError
 from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, Unit, UnitLevel
 from lms.core.permissions import roles_required
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.records import requirements as rq
 from lms.records import tokens
 from lms.records.dates import local_today
@@ -65,6 +66,7 @@ def requirements_index():
 @bp.route("/requirements/new", methods=["GET", "POST"])
 @bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def edit_requirement(requirement_id: int | None = None):
     requirement = db.session.get(Requirement, requirement_id) if requirement_id else None
     if requirement_id and requirement is None:
@@ -79,13 +81,8 @@ def edit_requirement(requirement_id: int | None = None):
             min_periods=float(form.min_periods.data) if form.min_periods.data is not None else None,
             area_minimums={area: float(field.data) for area, field in form.area_fields() if field.data},
             active=form.active.data, note=form.note.data or "")
-        try:
+        with flash_domain_errors():
             rq.save_requirement(data, requirement, actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The requirement is saved."), "success")
             return redirect(url_for("records.requirements_index"))
     return render_template("records/requirement_edit.html", form=form, requirement=requirement,
@@ -94,35 +91,31 @@ def edit_requirement(requirement_id: int | None = None):
 
 @bp.post("/requirements/<int:requirement_id>/switch")
 @roles_required(Role.admin)
+@commits
 def switch_requirement(requirement_id: int):
     requirement = db.session.get(Requirement, requirement_id) or abort(404)
     on = request.form.get("active") == "1"
-    try:
+    with flash_domain_errors():
         rq.set_active(requirement, on, actor_id=current_user.id)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("The requirement is now in force.") if on else _("The requirement is switched off."), "success")
     return redirect(url_for("records.requirements_index"))
 
 
 @bp.post("/requirements/<int:requirement_id>/delete")
 @roles_required(Role.admin)
+@commits
 def delete_requirement(requirement_id: int):
     requirement = db.session.get(Requirement, requirement_id) or abort(404)
     rq.delete_requirement(requirement, actor_id=current_user.id)
-    db.session.commit()
     flash(_("The requirement was deleted."), "success")
     return redirect(url_for("records.requirements_index"))
 
 
 @bp.post("/requirements/example")
 @roles_required(Role.admin)
+@commits
 def add_example_requirement():
     rq.ensure_example(local_today().year, actor_id=current_user.id)
-    db.session.commit()
     return redirect(url_for("records.requirements_index"))
 
 
@@ -130,21 +123,17 @@ def add_example_requirement():
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
 @roles_required(Role.admin)
+@commits
 def api_tokens():
     form = TokenForm()
     form.unit_id.choices = _unit_choices()
     new_token = None
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data or 0)
-        try:
+        with flash_domain_errors():
             if unit is None:
                 raise DomainError(_("Choose the unit the token may see."))
             _row, new_token = tokens.create_token(form.name.data, unit, actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             form = TokenForm(formdata=None)
             form.unit_id.choices = _unit_choices()
     rows = list(db.session.scalars(select(ApiToken).options(joinedload(ApiToken.unit))
@@ -155,10 +144,10 @@ def api_tokens():
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
 @roles_required(Role.admin)
+@commits
 def revoke_api_token(token_id: int):
     row = db.session.get(ApiToken, token_id) or abort(404)
     tokens.revoke_token(row, actor_id=current_user.id)
-    db.session.commit()
     flash(_("The token is revoked: systems using it are refused from now on."), "success")
     return redirect(url_for("records.api_tokens"))
 

@@ -12,6 +12,7 @@ from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Role, Unit
 from lms.core.permissions import roles_required
+from lms.core.views.transaction import commits
 from lms.records.access import may_manage, top_managed_units
 from lms.records import dashboard as dash
 from lms.records import exports, jobs
@@ -117,6 +118,7 @@ def behind_xlsx():
 
 @bp.post("/dashboard/behind/remind")
 @roles_required(Role.unit_manager)
+@commits
 def remind():
     """Remind everyone behind (with an account); a second click in the same week reminds nobody twice."""
     today = local_today()
@@ -124,7 +126,6 @@ def remind():
     unit = chosen_unit() or abort(404)
     requirement, _requirements = _requirement_for(year)
     reminded, behind_count = jobs.remind_behind(unit, year, requirement, today)
-    db.session.commit()
     flash(_("%(reminded)s of the %(behind)s officials behind were reminded (those without an account, or already "
             "reminded this week, were not).", reminded=reminded, behind=behind_count), "success")
     return redirect(url_for("records.behind", unit=unit.id, year=year, requirement=requirement.id))

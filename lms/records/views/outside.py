@@ -16,12 +16,12 @@ from lms.core.errors import DomainError
 from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, School
 from lms.core.permissions import may_run_school, roles_required, school_ids
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.records import outside
 from lms.records.dashboard import paginate_rows
 from lms.records.forms import OutsideImportForm, OutsideRecordForm, WithdrawForm
 from lms.records.models import CreditSource, TrainingCredit
 from lms.records.views import bp
-from lms.core.services.tabular import FileUnreadable
 from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
 from lms.core.xlsx import XLSX_MIMETYPE, Book
 
@@ -80,6 +80,7 @@ def outside_index():
 
 @bp.route("/outside/new", methods=["GET", "POST"])
 @roles_required(Role.school_admin)
+@commits
 def outside_new():
     form = OutsideRecordForm()
     locale = locale_code()
@@ -103,13 +104,12 @@ def outside_new():
             evidence = _save_evidence(form.evidence.data)
             outside.record_outside(record, evidence_file_id=evidence.id, recorded_by=current_user.id,
                                    school_id=school_id)
-            db.session.commit()
         except outside.DuplicateRecord as duplicate:
-            db.session.rollback()
+            discard_changes()
             flash(str(duplicate), "warning")
             return redirect(url_for("records.outside_index"))
         except DomainError as problem:
-            db.session.rollback()
+            discard_changes()
             flash(str(problem), "error")
         else:
             flash(_("Recorded on the training record of %(name)s.", name=person.full_name), "success")
@@ -119,6 +119,7 @@ def outside_new():
 
 @bp.route("/outside/import", methods=["GET", "POST"])
 @roles_required(Role.school_admin)
+@commits
 def outside_import():
     form = OutsideImportForm()
     _school_choices(form)
@@ -127,21 +128,16 @@ def outside_import():
         school_id = _chosen_school(form)
         upload = form.file.data
         data = upload.read()
-        try:
+        with flash_domain_errors():  # an unreadable file is a DomainError too
             evidence = _save_evidence(form.evidence.data)
             report = outside.import_outside(io.BytesIO(data), upload.filename or "upload", evidence_file_id=evidence.id,
                                             recorded_by=current_user.id, school_id=school_id,
                                             valid_only=form.valid_only.data)
-        except (FileUnreadable, DomainError) as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             if report.applied:
-                db.session.commit()
                 flash(_("Recorded: %(created)s new, %(unchanged)s already on the record, %(skipped)s skipped.",
                         created=report.created, unchanged=report.unchanged, skipped=report.skipped), "success")
             else:
-                db.session.rollback()
+                discard_changes()  # nothing was recorded, so the evidence saved above is not kept either
                 flash(_("Nothing was recorded: correct the rows below, or choose to import the valid rows."), "error")
     return render_template("records/outside_import.html", form=form, report=report)
 
@@ -161,6 +157,7 @@ def outside_template():
 
 @bp.post("/outside/<int:credit_id>/withdraw")
 @roles_required(Role.school_admin)
+@commits
 def outside_withdraw(credit_id: int):
     credit = db.session.get(TrainingCredit, credit_id)
     if credit is None or credit.source is not CreditSource.outside:
@@ -171,12 +168,7 @@ def outside_withdraw(credit_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the record is withdrawn."), "error")
         return redirect(url_for("records.outside_index"))
-    try:
+    with flash_domain_errors():
         outside.withdraw_outside(credit, form.reason.data, actor_id=current_user.id)
-        db.session.commit()
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
         flash(_("The record was withdrawn; it no longer counts."), "success")
     return redirect(url_for("records.outside_index"))

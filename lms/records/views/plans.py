@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.core.db import db
-from lms.core.errors import DomainError
 from lms.core.i18n import locale_code
 from lms.core.models import Unit
+from lms.core.views.transaction import commits, flash_domain_errors
 from lms.records.access import may_manage, may_report
 from lms.records import exports, plans
 from lms.records.dates import local_today, parse_year
@@ -70,6 +70,7 @@ def plans_index():
 
 @bp.route("/plans/edit", methods=["GET", "POST"])
 @reporters_only
+@commits
 def edit_plan():
     today = local_today()
     form = PlanForm()
@@ -94,13 +95,8 @@ def edit_plan():
         data = plans.PlanInput(year=form.year.data, unit_id=unit.id, note=form.note.data or "",
                                targets={area: (classes.data or 0, trainees.data or 0)
                                         for area, classes, trainees in form.area_fields()})
-        try:
+        with flash_domain_errors():
             plans.save_plan(data, actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
             flash(_("The plan of %(unit)s for %(year)s is saved.", unit=unit.name(locale_code()), year=data.year),
                   "success")
             return redirect(url_for("records.plans_index", unit=root.id if root else None, year=data.year))
@@ -109,13 +105,13 @@ def edit_plan():
 
 @bp.post("/plans/<int:plan_id>/delete")
 @reporters_only
+@commits
 def delete_plan(plan_id: int):
     plan = db.session.get(TrainingPlan, plan_id) or abort(404)
     if not may_manage(current_user, plan.unit):
         abort(404)
     year = plan.year
     plans.delete_plan(plan, actor_id=current_user.id)
-    db.session.commit()
     flash(_("The plan was deleted."), "success")
     return redirect(url_for("records.plans_index", unit=request.args.get("unit"), year=year))
 

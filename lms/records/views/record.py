@@ -11,6 +11,7 @@ from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Official
 from lms.core.permissions import may_run_school, may_see_official
+from lms.core.views.transaction import commits
 from lms.records import exports, ratelimit, signing, transcript
 from lms.records.dates import local_today, parse_year
 from lms.records.labels import SOURCE_LABELS, political_theory_label
@@ -64,13 +65,13 @@ def record_xlsx(official_id: int):
 
 @bp.get("/officials/<int:official_id>/transcript.pdf")
 @login_required
+@commits  # the issued transcript is kept: its code is printed on the PDF
 def transcript_pdf(official_id: int):
     person = _visible_official(official_id)
     today = local_today()
     year = parse_year(request.args.get("year"), today.year, allow_all=True)
     issued = transcript.issue(year_record(person, year, today), actor_id=current_user.id)
     data = transcript.render_pdf(issued, person, locale_code())
-    db.session.commit()
     name = f"transcript-{person.employee_code}-{year or 'all'}.pdf"
     return send_file(_bytes(data), mimetype="application/pdf", as_attachment=True, download_name=name)
 
@@ -89,14 +90,15 @@ def evidence(credit_id: int):
 
 
 def _rate_limited() -> bool:
+    """Count this look-up against the asker's address; the view's @commits keeps the count, refused or not."""
     cfg = current_app.config
     allowed = ratelimit.allow("transcript-verify", request.remote_addr or "", limit=cfg["RECORDS_VERIFY_LIMIT"],
                               window_seconds=cfg["RECORDS_VERIFY_WINDOW_SECONDS"])
-    db.session.commit()
     return not allowed
 
 
 @bp.get("/verify/<code>")
+@commits  # the look-up counted against the address, whatever the answer
 def verify(code: str):
     """Public: is this transcript genuine, and has anything on it been withdrawn since?"""
     if _rate_limited():
@@ -108,6 +110,7 @@ def verify(code: str):
 
 
 @bp.get("/verify/<code>/signed.json")
+@commits  # the look-up counted against the address, whatever the answer
 def verify_json(code: str):
     """The signed facts, the signature and the public key, for checking offline."""
     if _rate_limited():
