@@ -1,45 +1,22 @@
 """Showing questions: texts in their format as safe HTML, and the view of one question in an attempt.
 
-Question texts come from files written elsewhere (Moodle HTML, Markdown, plain text), so every text is
-sanitised with one bleach policy before it reaches a page; plain text is escaped, never interpreted.
+Question texts come from files written elsewhere (Moodle HTML, Markdown, plain text), so every text goes
+through the core's one HTML policy (`lms.core.sanitize`) before it reaches a page; plain text is escaped.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import bleach
-import markdown as markdown_lib
-from bleach.css_sanitizer import CSSSanitizer
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from lms.core.sanitize import html_to_text, render_source
 from lms.quizzes.models import AttemptQuestion, Question
 from lms.quizzes.types import QuestionType
 
-ALLOWED_TAGS = {"p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "span", "div", "ul", "ol", "li",
-                "blockquote", "pre", "code", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-                "caption", "a", "img", "hr"}
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "width", "height"], "span": ["style"],
-                      "p": ["style"], "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan", "scope"]}
-_CSS = CSSSanitizer(allowed_css_properties=["color", "background-color", "font-weight", "font-style",
-                                            "text-decoration", "text-align"])
-
-
-def _clean(html: str) -> str:
-    return bleach.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols={"http", "https", "mailto"},
-                        css_sanitizer=_CSS, strip=True)
-
 
 def render_text(text: str | None, text_format: str = "plain") -> Markup:
-    """A question text (or choice, or feedback) as safe HTML according to its format."""
-    text = text or ""
-    if text_format == "html":
-        return Markup(_clean(text))
-    if text_format == "markdown":
-        return Markup(_clean(markdown_lib.markdown(text, extensions=["extra"])))
-    if text_format == "moodle":
-        # Moodle's auto-format: HTML is allowed, line breaks are kept.
-        return Markup(_clean(text).replace("\n", "<br>"))
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    """A question text (or choice, or feedback) as safe HTML according to its format; no embedded frames."""
+    return Markup(render_source(text, text_format).html)
 
 
 def quiz_number(value) -> str:
@@ -62,7 +39,7 @@ def plain_text(text: str | None, text_format: str = "plain") -> str:
     """A text without markup (spreadsheets, names)."""
     if text_format == "plain":
         return text or ""
-    return " ".join(bleach.clean(str(render_text(text, text_format)), tags=set(), strip=True).split())
+    return html_to_text(render_text(text, text_format))
 
 
 @dataclass
