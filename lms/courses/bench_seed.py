@@ -33,9 +33,24 @@ from lms.core.db import db, utcnow
 from lms.core.models import Official, School, Unit
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.demo import content_dir
-from lms.courses.models import (Activity, ActivityProgress, Attendance, AttendanceStatus, ClassLecturer, ClassMode,
-                                ClassSession, Course, CourseClass, CourseLecturer, CourseLevel, CourseStatus,
-                                Enrolment, EnrolmentStatus, LessonContent, Section)
+from lms.courses.models import (
+    Activity,
+    ActivityProgress,
+    Attendance,
+    AttendanceStatus,
+    ClassLecturer,
+    ClassMode,
+    ClassSession,
+    Course,
+    CourseClass,
+    CourseLecturer,
+    CourseLevel,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    LessonContent,
+    Section,
+)
 from lms.courses.progress_dates import today as local_today
 from lms.courses.sanitize import render_source
 from lms.courses.services.folder import FolderRejected, read_course

@@ -23,8 +23,7 @@ from sqlalchemy.orm import selectinload
 from lms.core.bench_seed import insert_batches
 from lms.core.db import db
 from lms.core.events import ActivityOutcome
-from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, Category, Question, Quiz, QuizGrade,
-                                QuizSlot)
+from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Category, Question, Quiz, QuizGrade, QuizSlot
 from lms.quizzes.services.grading import EPSILON, passes, quiz_grade
 from lms.quizzes.types import get_type
 

@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.models import Official
-from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 from lms.core.vocab import CONTENT_AREAS
+from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 
 
 def dialect_insert(model):

@@ -13,8 +13,8 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.i18n import format_day
 from lms.core.models import Unit
-from lms.records.models import PlanTarget, TrainingPlan
 from lms.core.vocab import CONTENT_AREAS
+from lms.records.models import PlanTarget, TrainingPlan
 
 MAX_CLASSES = 10_000
 MAX_TRAINEES = 1_000_000

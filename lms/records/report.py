@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from lms.core.catalog import catalog
 from lms.core.db import db
 from lms.core.models import Unit
-from lms.records.models import CreditSource, PlanTarget, TrainingPlan, UnitAreaTotal
 from lms.core.vocab import CONTENT_AREAS
+from lms.records.models import CreditSource, PlanTarget, TrainingPlan, UnitAreaTotal
 
 LEVEL_ORDER = ("central", "province", "commune", "district")
 

@@ -20,9 +20,9 @@ from lms.core import audit
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Official, OfficialKind, Unit, UnitLevel
-from lms.records.models import OfficialYearTotal, Requirement
 from lms.core.text import nfc
 from lms.core.vocab import CONTENT_AREAS, area_label
+from lms.records.models import OfficialYearTotal, Requirement
 
 MAX_REQUIRED_PERIODS = 2000  # no plausible yearly requirement is above a year of full-time study
 EXAMPLE_NAME_VI = "Tối thiểu 40 tiết mỗi năm (quy định cũ năm 2017, ví dụ)"

@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms.certificates.models import Certificate, CertificateRule, Status, Variant
 from lms.core.catalog import ClassFacts, CourseFacts, catalog
 from lms.core.db import db
 from lms.core.errors import DomainError, NotFound
 from lms.core.models import Official, Unit
-from lms.certificates.models import Certificate, CertificateRule, Status, Variant
 
 CHUNK = 5000  # ids per IN (...) list: under every database's bind-parameter limit
 

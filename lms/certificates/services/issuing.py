@@ -14,19 +14,26 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
+from lms.certificates import numbering, signing
+from lms.certificates.dates import add_months, local_date, local_today
+from lms.certificates.facts import build_facts, new_salt
+from lms.certificates.models import Certificate, CertificateRule, CertificateTemplate, ExpiryBase, Status, Variant
+from lms.certificates.services.eligibility import (
+    ELIGIBLE,
+    Candidate,
+    ClassEligibility,
+    Holder,
+    Verdict,
+    class_eligibility,
+    find_rule,
+    judge_all,
+)
 from lms.core import events
 from lms.core.catalog import ClassFacts, CourseFacts, catalog
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.models import AuditEntry, School, User
 from lms.core.text import fold, nfc
-from lms.certificates import numbering, signing
-from lms.certificates.dates import add_months, local_date, local_today
-from lms.certificates.facts import build_facts, new_salt
-from lms.certificates.models import (Certificate, CertificateRule, CertificateTemplate, ExpiryBase, Status,
-                                     Variant)
-from lms.certificates.services.eligibility import (ELIGIBLE, Candidate, ClassEligibility, Holder, Verdict,
-                                                   class_eligibility, find_rule, judge_all)
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,10 @@ import re
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l

@@ -7,9 +7,9 @@ archives that unpack to more than the limits allow.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 import yaml
 from flask import current_app

@@ -15,9 +15,21 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.formats import (NOT_UTF8, TEXT_FORMATS, ParsedCategory, ParsedQuestion, ParseProblem, canonical,
-                                 decode_text, default_name, has_bad_bytes, join_category_path, problem,
-                                 split_category_path, type_default_mark)
+from lms.quizzes.formats import (
+    NOT_UTF8,
+    TEXT_FORMATS,
+    ParsedCategory,
+    ParsedQuestion,
+    ParseProblem,
+    canonical,
+    decode_text,
+    default_name,
+    has_bad_bytes,
+    join_category_path,
+    problem,
+    split_category_path,
+    type_default_mark,
+)
 
 _ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005",
             ":": "\ue006", "n": "\ue007"}

@@ -22,8 +22,16 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.formats import (FileUnreadable, ParsedCategory, ParsedQuestion, canonical, default_name,
-                                 join_category_path, problem, split_category_path)
+from lms.quizzes.formats import (
+    FileUnreadable,
+    ParsedCategory,
+    ParsedQuestion,
+    canonical,
+    default_name,
+    join_category_path,
+    problem,
+    split_category_path,
+)
 
 FROM_MOODLE = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
                "1": "html", "0": "moodle", "2": "plain", "4": "markdown"}

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.text import nfc
-from lms.quizzes.models import (Attempt, AttemptState, Category, GradingMethod, Question, QuestionBank, Quiz,
-                                QuizSlot)
+from lms.quizzes.models import Attempt, AttemptState, Category, GradingMethod, Question, QuestionBank, Quiz, QuizSlot
 
 REVIEW_FIELDS = ("review_score_after", "review_answers_after", "review_feedback_after",
                  "review_score_closed", "review_answers_closed", "review_feedback_closed")
