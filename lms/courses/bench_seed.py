@@ -464,7 +464,8 @@ def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, s
     moments = sorted(start + (end - start) * rng.random() for _ in range(count))
     done_required = 0
     required_ids = {a[0] for a in required}
-    for (activity_id, kind, ref, _req), moment in zip(course.ordered, moments):
+    # Fewer moments than activities on purpose: a partial learner stops part-way through the course.
+    for (activity_id, kind, ref, _req), moment in zip(course.ordered, moments, strict=False):
         if kind in OWN_TYPES:
             plan.progress.append({"activity_id": activity_id, "user_id": enrolment.user_id, "percent": 100.0,
                                   "score": None, "passed": None, "opened_at": moment, "completed_at": moment,
@@ -484,7 +485,7 @@ def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, s
     # Sessions attended (those that have taken place): enough when complete, about half when partial.
     held = [(sid, at) for sid, at in (course_class.sessions if course_class else []) if at <= plan.now]
     attended = 0
-    for k, (session_id, _at_) in enumerate(held):
+    for k, (session_id, _) in enumerate(held):
         if state == "complete":
             present = not (k == len(held) - 1 and len(held) >= 5 and rng.random() < 0.5)  # 4 of 5 is 80%
         elif state == "partial":

@@ -154,7 +154,7 @@ def test_a_random_sequence_of_changes_matches_a_recount(app, make_unit, make_off
     people = [make_official(f"Người {i}", unit=units[i % 3]) for i in range(6)]
     issued = []
     areas = ["political_theory", "defence_security", "state_management", "job_position"]
-    for step in range(60):
+    for _ in range(60):
         roll = rng.random()
         if roll < 0.5:
             issued.append(issue(rng.choice(people), periods=rng.choice([1, 2.5, 4, 8, 40]), area=rng.choice(areas),

@@ -116,7 +116,7 @@ def issue_batch(source: Source, verdicts: list[Verdict], *, actor_id: int | None
     layout = layout_snapshot(template, school)
     now = utcnow()
     rows = []
-    for verdict, seq in zip(verdicts, numbers):
+    for verdict, seq in zip(verdicts, numbers, strict=True):
         holder = verdict.holder
         completed_on = local_date(verdict.candidate.completed_at) or today
         previous_expiry = verdict.previous.expires_on if verdict.previous else None
@@ -127,7 +127,7 @@ def issue_batch(source: Source, verdicts: list[Verdict], *, actor_id: int | None
             expires_on=expiry_for(rule, completed_on, previous_expiry), actor_id=actor_id))
     ids = insert_certificates(rows)
     audit_issued(ids, rows, actor_id=actor_id, reason=reason, at=now)
-    events.send_many(events.certificate_issued, [issued_payload(i, row) for i, row in zip(ids, rows)])
+    events.send_many(events.certificate_issued, [issued_payload(i, row) for i, row in zip(ids, rows, strict=True)])
     report.issued = ids
     return report
 
@@ -216,7 +216,7 @@ def audit_issued(ids: list[int], rows: list[dict], *, actor_id: int | None, reas
     entries = [dict(at=at, actor_id=actor_id, action=action, target_type="certificate", target_id=str(i),
                     reason=reason, data={"register_number": r["register_number"], "official_id": r["official_id"],
                                          "course_key": r["course_key"], "cycle": r["cycle"]})
-               for i, r in zip(ids, rows)]
+               for i, r in zip(ids, rows, strict=True)]
     if entries:
         db.session.execute(insert(AuditEntry), entries)
 

@@ -114,7 +114,7 @@ def save_rule(rule: CertificateRule, school: School, data: RuleInput, *, actor_i
         raise DomainError(_l("Choose one of this school's templates."))
     if data.content_area and data.content_area not in CONTENT_AREAS:
         raise DomainError(_l("Choose one of the content areas."))
-    for name, value in (("min_final_score", data.min_final_score), ("min_attendance", data.min_attendance)):
+    for value in (data.min_final_score, data.min_attendance):
         if value is not None and not 0 <= value <= 1:
             raise DomainError(_l("Minimums are percentages from 0 to 100."))
     scope = f"class:{data.class_id}" if data.class_id else f"course:{course.key}"

@@ -38,7 +38,7 @@ def extract_zip(stream: BinaryIO, target: Path, zip_name: str) -> None:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError):
-        raise FolderRejected([Problem(zip_name, _l("this is not a zip file"))])
+        raise FolderRejected([Problem(zip_name, _l("this is not a zip file"))]) from None
     with archive:
         members = archive.infolist()
         problems = [Problem(f"{zip_name}:{m.filename}", reason) for m in members

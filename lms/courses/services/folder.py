@@ -235,9 +235,9 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
         mark = getattr(error, "problem_mark", None)
         where = _l("line %(line)s", line=mark.line + 1) if mark else ""
         raise FolderRejected([Problem("course.yaml", _l("it is not valid YAML (%(where)s %(problem)s)", where=where,
-                                                        problem=getattr(error, "problem", "") or ""))])
+                                                        problem=getattr(error, "problem", "") or ""))]) from error
     except UnicodeDecodeError:
-        raise FolderRejected([Problem("course.yaml", _l("the file is not UTF-8 text"))])
+        raise FolderRejected([Problem("course.yaml", _l("the file is not UTF-8 text"))]) from None
     if not isinstance(data, dict):
         raise FolderRejected([Problem("course.yaml", _l("it must be a mapping of course fields"))])
 
