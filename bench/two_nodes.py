@@ -432,7 +432,7 @@ def password_reset_across_nodes(base_url: str, inbox: Inbox, identifier: str) ->
 
 # --- the run -----------------------------------------------------------------------------------------
 
-def main() -> None:
+def main() -> None:  # noqa: C901  (one check after another of a scripted two-node run, read top to bottom)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="check only, record nothing (the run is short anyway)")
     args = parser.parse_args()

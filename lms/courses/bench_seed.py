@@ -443,7 +443,7 @@ def _self_enrol(plan: _Plan, context, courses: list[_Course]) -> None:
         _progress(plan, enrolment, None, state, enrolled_at, min(enrolled_at + timedelta(days=60), plan.now))
 
 
-def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, state: str, start: datetime,
+def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, state: str, start: datetime,  # noqa: C901  (one branch per enrolment state and class mode of the benchmark data)
               end: datetime) -> None:
     """Decide what the person did (activities in order, sessions attended) and record it in the plan."""
     rng = plan.rng

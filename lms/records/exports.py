@@ -67,7 +67,7 @@ def behind_xlsx(unit, year: int, requirement, rows) -> bytes:
     return book.to_bytes()
 
 
-def report_xlsx(report, level_labels: dict) -> bytes:
+def report_xlsx(report, level_labels: dict) -> bytes:  # noqa: C901  (one sheet after another, as the province files them)
     """The provincial report as a province files it: by level and unit with totals, by area, and the detail."""
     locale = locale_code()
     na = _("n/a")

@@ -160,7 +160,7 @@ def _lookup(options: dict[str, tuple[str, str]]) -> dict[str, str]:
     return table
 
 
-def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, recorded_by: int | None,
+def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, recorded_by: int | None,  # noqa: C901  (parse, check each row, all-or-nothing insert and report; to split next)
                    school_id: int | None, valid_only: bool = False) -> OutsideImportReport:
     """Record many outside trainings from CSV/XLSX: all or nothing (or the valid rows when asked).
 

@@ -282,7 +282,7 @@ def _measure_label(measure: str) -> str:
     return str(_l("the total")) if measure == "*" else area_label(measure, locale_code())
 
 
-def validate(data: RequirementInput, exclude_id: int | None = None) -> Unit | None:
+def validate(data: RequirementInput, exclude_id: int | None = None) -> Unit | None:  # noqa: C901  (one check per field, each with its own message)
     """Check a requirement; returns its unit. Raises DomainError with a message the admin can act on."""
     if not nfc(data.name_vi):
         raise DomainError(_l("Give the requirement a name."))

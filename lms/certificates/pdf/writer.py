@@ -216,7 +216,7 @@ class Document:
              f"/ColorSpace {image.color_space} /BitsPerComponent {image.bits} /Filter {image.filter}{mask}").encode(),
             image.data)
 
-    def _content(self, page: Page, mappings: dict[str, dict[int, int]], font_refs: dict) -> bytes:
+    def _content(self, page: Page, mappings: dict[str, dict[int, int]], font_refs: dict) -> bytes:  # noqa: C901  (one branch per drawing operation of the page)
         out: list[str] = []
         h = page.height
         for op in page.ops:

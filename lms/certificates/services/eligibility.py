@@ -154,7 +154,7 @@ def _later(moment: datetime | None, than: datetime | None) -> bool:
     return moment is not None and than is not None and moment > than
 
 
-def judge(candidate: Candidate, holder: Holder | None, rule: CertificateRule, heads: list[Head],
+def judge(candidate: Candidate, holder: Holder | None, rule: CertificateRule, heads: list[Head],  # noqa: C901  (one branch per rule condition; each adds its own reason)
           today: date) -> Verdict:
     """Decide one candidate: eligible (with the cycle), already issued, or not eligible (with reasons)."""
     reasons: list[Reason] = []

@@ -61,7 +61,7 @@ class _Plan:
     warnings: list[Problem]
 
 
-def _plan(spec: CourseSpec, user) -> _Plan:
+def _plan(spec: CourseSpec, user) -> _Plan:  # noqa: C901  (every database check of a course folder, so all problems are reported at once)
     """All checks that need the database or the files' bytes; raises FolderRejected with every problem."""
     problems: list[Problem] = []
     school = None

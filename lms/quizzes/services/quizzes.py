@@ -53,7 +53,7 @@ def _flag(value, key: str) -> bool:
     raise DomainError(_l("The setting %(key)s must be true or false."), key=key)
 
 
-def apply_settings(quiz: Quiz, settings: dict) -> None:
+def apply_settings(quiz: Quiz, settings: dict) -> None:  # noqa: C901  (one branch per quiz setting)
     """Apply settings given as a mapping (a course folder's `settings`, or a form); unknown keys are ignored.
 
     pass_mark 0..1, time_limit_minutes (0: none), attempts_allowed (0: unlimited), attempt_delay_minutes,
