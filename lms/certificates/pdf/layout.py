@@ -85,7 +85,8 @@ def fit(text: str, style: str, size: float, minimum: float, width: float, max_li
     """The largest size (down to `minimum`) at which the text fits in `max_lines` lines of `width`."""
     while True:
         lines = wrap(text, style, size, width)
-        if (len(lines) <= max_lines and all(font(style).width(line, size) <= width for line in lines)) or size <= minimum:
+        fits = len(lines) <= max_lines and all(font(style).width(line, size) <= width for line in lines)
+        if fits or size <= minimum:
             return size, lines
         size = max(minimum, size - 0.5)
 

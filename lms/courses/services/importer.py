@@ -197,7 +197,8 @@ def _import_activity(course: Course, activity: Activity, activity_spec, folder: 
         raise
     except (DomainError, ValueError) as error:
         source = activity_spec.raw.get("source") or "course.yaml"
-        raise FolderRejected([Problem(str(source), _l("%(key)s: %(reason)s", key=activity_spec.key, reason=str(error)))]) from error
+        reason = _l("%(key)s: %(reason)s", key=activity_spec.key, reason=str(error))
+        raise FolderRejected([Problem(str(source), reason)]) from error
     return str(ref)
 
 
