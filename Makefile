@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install translations extract-messages settings test-sqlite test-postgres browsers clean
+.PHONY: run test lint install translations extract-messages settings test-sqlite test-postgres browsers clean
 
 install: $(VENV)/.installed translations
 
@@ -47,9 +47,13 @@ run: install settings
 	$(BIN)/lms demo seed
 	$(BIN)/lms run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
-test: install browsers node_modules/axe-core
+# The linter first (rules and complexity limit in pyproject.toml), so CI fails on lint before the long run;
+# then the whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432 or LMS_TEST_POSTGRES_URL).
+test: lint install browsers node_modules/axe-core
 	$(BIN)/python tests/run_all.py
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
 
 # axe-core (accessibility checks injected into pages by the browser tests), from the npm registry.
 node_modules/axe-core: package.json package-lock.json

@@ -45,11 +45,11 @@ def seed(officials: int) -> list[int]:
     classes' ids (one is issued with the training record listening, the other without)."""
     from sqlalchemy import insert, select
 
+    from lms.certificates.models import CertificateKind, CertificateRule, CertificateTemplate
     from lms.core.db import db
     from lms.core.demo import vietnamese_name
     from lms.core.models import Official, OfficialKind, School, Unit, UnitLevel, User
     from lms.core.text import fold
-    from lms.certificates.models import CertificateKind, CertificateRule, CertificateTemplate
     from lms.courses.models import ClassMode, Course, CourseClass, CourseStatus, Enrolment, EnrolmentStatus
 
     app = _app()
@@ -117,9 +117,9 @@ def _render_share(ids, barrier, results) -> None:
     """Render some certificates' PDFs in memory once every worker is ready; reports (pages, wall, CPU)."""
     from sqlalchemy import select
 
-    from lms.core.db import db
     from lms.certificates.models import Certificate
     from lms.certificates.pdf import render
+    from lms.core.db import db
 
     app = _app()
     with app.app_context():
@@ -148,8 +148,8 @@ def _render_in(processes: int, ids: list[int]) -> tuple[int, float, float]:
 def step_render(count: int) -> dict:
     from sqlalchemy import select
 
-    from lms.core.db import db
     from lms.certificates.models import Certificate
+    from lms.core.db import db
 
     app = _app()
     with app.app_context():
@@ -163,8 +163,8 @@ def step_render(count: int) -> dict:
 
 def step_issue_alone(class_id: int) -> dict:
     """Issue a class with the training record's plugin switched off: the certificates plugin's own share."""
-    from lms.core.db import db
     from lms.certificates.services.issuing import issue_for_class
+    from lms.core.db import db
 
     # The record's receivers run only in apps where its plugin is enabled.
     app = _app(PLUGINS=[name for name in _app().config["PLUGINS"] if name != "records"])

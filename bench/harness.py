@@ -156,7 +156,7 @@ def run_wrk(server: Server, paths: list[str], cookies: list[str], *, connections
             out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                                   "--timeout", "30s", "-s", WRK_SCRIPT, server.base_url],
                                  env=env, capture_output=True, text=True, timeout=seconds + 60)
-    line = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    line = [text for text in out.stdout.splitlines() if text.startswith("{")]
     if not line:
         raise RuntimeError("wrk printed no report:\n" + out.stdout + out.stderr)
     figures = json.loads(line[-1])

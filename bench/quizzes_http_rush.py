@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import save_result, scratch_postgres  # noqa: E402
 from bench.harness import Server, cookie_header, csrf_token, login, run_journeys, timed  # noqa: E402
+from bench.quizzes_submit import answer_for, seed  # noqa: E402
 from bench.rawhttp import Post  # noqa: E402
 from bench.rawhttp import rush as raw_rush  # noqa: E402
-from bench.quizzes_submit import answer_for, seed  # noqa: E402
 
 PASSWORD = "bench-password"  # the one bench/quizzes_submit.py's seed gives every official
 ATTEMPT_URL = re.compile(r"/quizzes/attempts/(\d+)")

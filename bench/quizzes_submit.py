@@ -238,6 +238,7 @@ def _rush_worker(url: str, instance: str, chunk: list, ready, go, out) -> None:
 def rush_phase(args, work: list):
     """Everyone left submits at once, spread over worker processes started and connected beforehand."""
     import multiprocessing
+
     from lms.core.db import db
     context = multiprocessing.get_context("spawn")
     url = db.engine.url.render_as_string(hide_password=False)

@@ -106,7 +106,7 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
                      select(db.func.count(Official.id)).where(Official.unit_id == department.id)),
                  "officials_in_commune": db.session.scalar(
                      select(db.func.count(Official.id)).where(Official.unit_id == commune.id))}
-        p, d, c = province.id, department.id, commune.id
+        p = province.id
         someone_id, someone_code = someone.id, someone.employee_code
         started = time.perf_counter()
         differences = ledger.total_differences()

@@ -4,10 +4,9 @@ A scenario whose plugin or page is missing says so (`skipped`) instead of failin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 

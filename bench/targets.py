@@ -6,9 +6,9 @@ the table into bench/README.md, so a missed target shows with the measured figur
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)

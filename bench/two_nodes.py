@@ -40,6 +40,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.policy import default as default_policy
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -339,7 +340,7 @@ def alternation(journey: Journey, nodes: list[Node]) -> dict:
     known = {node.address for node in nodes}
     strangers = sorted(set(upstreams) - known)
     check(not strangers, f"responses from unknown upstreams {strangers} (or without X-Upstream)")
-    repeats = [(a, b) for a, b in zip(journey.hops, journey.hops[1:]) if a[3] == b[3]]
+    repeats = [(a, b) for a, b in pairwise(journey.hops) if a[3] == b[3]]
     check(not repeats, f"{len(repeats)} consecutive requests were answered by the same node, e.g. {repeats[:2]}")
     return {node.name: upstreams.count(node.address) for node in nodes}
 
@@ -377,7 +378,7 @@ def assert_once_per_trigger(runs: list[tuple], intervals: dict[str, float | None
         if every is None:  # cron jobs: at most one run in a run this short
             check(len(started) <= 1, f"{job_id} ran {len(started)} times")
             continue
-        gaps = [(b - a).total_seconds() for a, b in zip(started, started[1:])]
+        gaps = [(b - a).total_seconds() for a, b in pairwise(started)]
         check(all(gap >= every / 2 for gap in gaps), f"{job_id} (every {every}s) ran twice for a trigger: gaps {gaps}")
 
 
@@ -431,7 +432,7 @@ def password_reset_across_nodes(base_url: str, inbox: Inbox, identifier: str) ->
 
 # --- the run -----------------------------------------------------------------------------------------
 
-def main() -> None:
+def main() -> None:  # noqa: C901  (one check after another of a scripted two-node run, read top to bottom)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="check only, record nothing (the run is short anyway)")
     args = parser.parse_args()

@@ -4,13 +4,13 @@ rendered (and cached) on the way."""
 from __future__ import annotations
 
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from lms.core.db import db
 from lms.certificates.models import Certificate, Status
 from lms.certificates.pdf import render
+from lms.core.db import db
 
 BATCH = 200
 

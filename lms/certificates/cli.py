@@ -10,13 +10,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from lms.certificates import signing
+from lms.certificates.models import SchoolKey
+from lms.certificates.verification import trusted_keys_from_document, verify_file
 from lms.core.cli_output import emit
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.models import School
-from lms.certificates import signing
-from lms.certificates.models import SchoolKey
-from lms.certificates.verification import trusted_keys_from_document, verify_file
 
 
 @click.group("certificates", help="Certificates: verify, issue, expire, keys.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lms.certificates.models import CertificateKind, CertificateRule, CertificateTemplate
 from lms.core.catalog import catalog
 from lms.core.db import db
 from lms.core.models import School
-from lms.certificates.models import CertificateKind, CertificateRule, CertificateTemplate
 
 DEMO_TEMPLATE = "Giấy chứng nhận hoàn thành khóa bồi dưỡng"
 

@@ -6,12 +6,20 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from lms.certificates.vocabulary import EXPIRY_BASE_LABELS, GROUND_LABELS, KIND_LABELS, ORIENTATION_LABELS
 from lms.core.vocab import CONTENT_AREAS
-from lms.certificates.vocabulary import (EXPIRY_BASE_LABELS, GROUND_LABELS, KIND_LABELS, ORIENTATION_LABELS)
 
 
 def new_request_key() -> str:

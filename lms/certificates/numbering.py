@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lms.certificates.models import RegisterCounter
 from lms.core.db import db
 from lms.core.errors import DomainError
-from lms.certificates.models import RegisterCounter
 
 # Verification codes: 20 symbols of a 32-letter alphabet without look-alikes (0/O, 1/I) = 100 bits.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

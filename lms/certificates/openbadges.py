@@ -16,9 +16,9 @@ import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from lms.core.vocab import area_label
 from lms.certificates import signing
 from lms.certificates.models import Certificate
+from lms.core.vocab import area_label
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 ACHIEVEMENT_TYPES = {"program": "Certificate", "completion": "CertificateOfCompletion"}

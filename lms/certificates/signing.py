@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from flask import current_app
 from sqlalchemy import select
 
-from lms.core.db import db
 from lms.certificates.models import SchoolKey
+from lms.core.db import db
 
 SEAL_VERSION = "v1"
 _private_cache: dict[tuple[str, str], Ed25519PrivateKey] = {}

@@ -55,7 +55,7 @@ def vietnamese_name(rng: random.Random) -> tuple[str, str]:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F)} {rng.choice(GIVEN_F)}", "Nữ"
 
 
-def seed_people() -> list[tuple[str, str, str]]:
+def seed_people() -> list[tuple[str, str, str]]:  # noqa: C901  (demo data laid out in one place, one branch per kind of account)
     """Create the demo organisation and accounts; returns (role, login, password) lines."""
     units = {u.code: u for u in db.session.scalars(select(Unit))}
     for code, name_vi, name_en, level, kind, parent, valid_to, _ in UNITS:

@@ -8,10 +8,10 @@ signal receivers, activity types and navigation entries.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Callable
 
 import click
 from flask import Blueprint, Flask, current_app

@@ -33,9 +33,24 @@ from lms.core.db import db, utcnow
 from lms.core.models import Official, School, Unit
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.demo import content_dir
-from lms.courses.models import (Activity, ActivityProgress, Attendance, AttendanceStatus, ClassLecturer, ClassMode,
-                                ClassSession, Course, CourseClass, CourseLecturer, CourseLevel, CourseStatus,
-                                Enrolment, EnrolmentStatus, LessonContent, Section)
+from lms.courses.models import (
+    Activity,
+    ActivityProgress,
+    Attendance,
+    AttendanceStatus,
+    ClassLecturer,
+    ClassMode,
+    ClassSession,
+    Course,
+    CourseClass,
+    CourseLecturer,
+    CourseLevel,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    LessonContent,
+    Section,
+)
 from lms.courses.progress_dates import today as local_today
 from lms.courses.sanitize import render_source
 from lms.courses.services.folder import FolderRejected, read_course
@@ -428,7 +443,7 @@ def _self_enrol(plan: _Plan, context, courses: list[_Course]) -> None:
         _progress(plan, enrolment, None, state, enrolled_at, min(enrolled_at + timedelta(days=60), plan.now))
 
 
-def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, state: str, start: datetime,
+def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, state: str, start: datetime,  # noqa: C901  (one branch per enrolment state and class mode of the benchmark data)
               end: datetime) -> None:
     """Decide what the person did (activities in order, sessions attended) and record it in the plan."""
     rng = plan.rng
@@ -449,7 +464,8 @@ def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, s
     moments = sorted(start + (end - start) * rng.random() for _ in range(count))
     done_required = 0
     required_ids = {a[0] for a in required}
-    for (activity_id, kind, ref, _req), moment in zip(course.ordered, moments):
+    # Fewer moments than activities on purpose: a partial learner stops part-way through the course.
+    for (activity_id, kind, ref, _req), moment in zip(course.ordered, moments, strict=False):
         if kind in OWN_TYPES:
             plan.progress.append({"activity_id": activity_id, "user_id": enrolment.user_id, "percent": 100.0,
                                   "score": None, "passed": None, "opened_at": moment, "completed_at": moment,
@@ -469,7 +485,7 @@ def _progress(plan: _Plan, enrolment: _Enrolment, course_class: _Class | None, s
     # Sessions attended (those that have taken place): enough when complete, about half when partial.
     held = [(sid, at) for sid, at in (course_class.sessions if course_class else []) if at <= plan.now]
     attended = 0
-    for k, (session_id, _at_) in enumerate(held):
+    for k, (session_id, _) in enumerate(held):
         if state == "complete":
             present = not (k == len(held) - 1 and len(held) >= 5 and rng.random() < 0.5)  # 4 of 5 is 80%
         elif state == "partial":

@@ -15,10 +15,10 @@ from sqlalchemy import insert, select, text
 
 from lms.core.db import db
 from lms.core.models import Official, Unit
+from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.records import ledger
 from lms.records import requirements as rq
 from lms.records.models import CreditSource, PlanTarget, TrainingCredit, TrainingPlan
-from lms.core.vocab import CONTENT_AREAS, TOPICS
 
 BATCH = 5_000
 MERGER_DAY = date(2025, 7, 1)

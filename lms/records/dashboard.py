@@ -15,9 +15,9 @@ from sqlalchemy.sql import Select
 
 from lms.core.db import db
 from lms.core.models import Official, Unit
+from lms.core.vocab import CONTENT_AREAS
 from lms.records import requirements as rq
 from lms.records.models import Requirement
-from lms.core.vocab import CONTENT_AREAS
 
 
 @dataclass

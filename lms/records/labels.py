@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.records.models import CreditSource
 from lms.core.vocab import KIND_LABELS  # noqa: F401  (re-exported for templates)
+from lms.records.models import CreditSource
 
 SOURCE_LABELS = {
     CreditSource.certificate: _l("Certificate"),

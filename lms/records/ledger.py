@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.models import Official
-from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 from lms.core.vocab import CONTENT_AREAS
+from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
 
 
 def dialect_insert(model):
@@ -84,7 +84,7 @@ def add_credits(many: list[CreditFacts], *, audit_actor: int | None = None) -> l
     statement = (dialect_insert(TrainingCredit).on_conflict_do_nothing(index_elements=["source", "source_id"])
                  .returning(TrainingCredit.id, TrainingCredit.source, TrainingCredit.source_id))
     added = {(row.source, row.source_id): row.id for row in db.session.execute(statement, rows)}
-    kept = [(added[(row["source"], row["source_id"])], row, facts) for row, facts in zip(rows, many)
+    kept = [(added[(row["source"], row["source_id"])], row, facts) for row, facts in zip(rows, many, strict=True)
             if (row["source"], row["source_id"]) in added]
     _apply_many([(row["official_id"], row["unit_id"], row["year"], row["content_area"], row["source"],
                   row["periods"]) for _, row, _ in kept], +1)

@@ -19,13 +19,13 @@ from lms.core import audit
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Official
-from lms.records.dates import local_today
-from lms.records.ledger import CreditFacts, add_credit, withdraw_credit
-from lms.records.models import CreditSource, TrainingCredit
 from lms.core.services.org_import import ImportReport, parse_date
 from lms.core.services.tabular import Problem, read_rows
 from lms.core.text import fold, nfc
 from lms.core.vocab import CONTENT_AREAS, TOPICS
+from lms.records.dates import local_today
+from lms.records.ledger import CreditFacts, add_credit, withdraw_credit
+from lms.records.models import CreditSource, TrainingCredit
 
 EARLIEST = date(1990, 1, 1)
 
@@ -160,7 +160,7 @@ def _lookup(options: dict[str, tuple[str, str]]) -> dict[str, str]:
     return table
 
 
-def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, recorded_by: int | None,
+def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, recorded_by: int | None,  # noqa: C901  (parse, check each row, all-or-nothing insert and report; to split next)
                    school_id: int | None, valid_only: bool = False) -> OutsideImportReport:
     """Record many outside trainings from CSV/XLSX: all or nothing (or the valid rows when asked).
 

@@ -13,8 +13,8 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.i18n import format_day
 from lms.core.models import Unit
-from lms.records.models import PlanTarget, TrainingPlan
 from lms.core.vocab import CONTENT_AREAS
+from lms.records.models import PlanTarget, TrainingPlan
 
 MAX_CLASSES = 10_000
 MAX_TRAINEES = 1_000_000
@@ -40,7 +40,7 @@ def check_unit_for_year(unit: Unit, year: int) -> None:
                           unit=unit.name_vi, day=format_day(unit.valid_to), year=year)
 
 
-def save_plan(data: PlanInput, *, actor_id: int | None = None) -> TrainingPlan:
+def save_plan(data: PlanInput, *, actor_id: int | None = None) -> TrainingPlan:  # noqa: C901  (one check per field of the plan, then the replace)
     """Create or replace the plan of a unit for a year (saving twice gives the same plan). Flushes."""
     if not (2000 <= data.year <= 2100):
         raise DomainError(_l("The year must be between 2000 and 2100."))

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from lms.core.db import db
 from lms.core.models import Official, Unit
+from lms.core.vocab import CONTENT_AREAS
 from lms.records import requirements as rq
 from lms.records.models import TrainingCredit
-from lms.core.vocab import CONTENT_AREAS
 
 
 @dataclass

@@ -20,9 +20,9 @@ from lms.core import audit
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Official, OfficialKind, Unit, UnitLevel
-from lms.records.models import OfficialYearTotal, Requirement
 from lms.core.text import nfc
 from lms.core.vocab import CONTENT_AREAS, area_label
+from lms.records.models import OfficialYearTotal, Requirement
 
 MAX_REQUIRED_PERIODS = 2000  # no plausible yearly requirement is above a year of full-time study
 EXAMPLE_NAME_VI = "Tối thiểu 40 tiết mỗi năm (quy định cũ năm 2017, ví dụ)"
@@ -282,7 +282,7 @@ def _measure_label(measure: str) -> str:
     return str(_l("the total")) if measure == "*" else area_label(measure, locale_code())
 
 
-def validate(data: RequirementInput, exclude_id: int | None = None) -> Unit | None:
+def validate(data: RequirementInput, exclude_id: int | None = None) -> Unit | None:  # noqa: C901  (one check per field, each with its own message)
     """Check a requirement; returns its unit. Raises DomainError with a message the admin can act on."""
     if not nfc(data.name_vi):
         raise DomainError(_l("Give the requirement a name."))

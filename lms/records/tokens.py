@@ -12,8 +12,8 @@ from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.models import Official, Unit
-from lms.records.models import ApiToken
 from lms.core.text import nfc
+from lms.records.models import ApiToken
 
 TOKEN_PREFIX = "lmsrec_"
 TOUCH_EVERY = timedelta(minutes=5)  # last use is written at most this often (a GET should rarely write)

@@ -25,10 +25,10 @@ from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.i18n import format_day, format_moment
 from lms.core.models import Official
+from lms.core.vocab import CONTENT_AREAS, area_label
 from lms.records import signing
 from lms.records.models import TrainingCredit, Transcript
 from lms.records.record import YearRecord, issuer_name
-from lms.core.vocab import CONTENT_AREAS, area_label
 
 FONTS = Path(__file__).parent / "fonts"
 FACTS_KIND = "lms.training-transcript"

@@ -101,6 +101,36 @@ def _check_name(raw: str) -> list[str]:
 
 def inspect_zip(path: Path, filename: str, limits: Limits) -> Inspection:
     """Check every entry of the zip at `path`; raise PackageRefused naming the first problem found."""
+    infos = _entries_of(path, filename, limits)
+    entries: list[Entry] = []
+    skipped: list[str] = []
+    kinds: dict[str, bool] = {}
+    total = 0
+    for info in infos:
+        parts = _check_name(info.filename)
+        if not parts:
+            continue
+        _check_readable(info)
+        if is_junk(parts):
+            skipped.append(info.filename)
+            continue
+        relative = "/".join(parts)
+        is_dir = info.is_dir()
+        if not _claim(kinds, parts, relative, is_dir):
+            continue
+        if not is_dir:
+            total += info.file_size
+            _check_size(info, total, limits)
+        entries.append(Entry(info=info, path=relative, is_dir=is_dir))
+    manifest = _find_manifest(entries, skipped)
+    if manifest.info.file_size > limits.max_manifest_bytes:
+        raise PackageRefused("manifest_too_big", _l("imsmanifest.xml is larger than %(limit)s MB."),
+                             limit=_mb(limits.max_manifest_bytes))
+    return Inspection(entries=entries, manifest=manifest, skipped=skipped, unpacked_bytes=total)
+
+
+def _entries_of(path: Path, filename: str, limits: Limits) -> list[zipfile.ZipInfo]:
+    """The zip's entries, if it is a readable zip holding no more than the limit's number of files."""
     if not zipfile.is_zipfile(path):
         raise PackageRefused("not_zip", _l("%(name)s is not a zip file. A SCORM package is a .zip file with "
                                            "imsmanifest.xml at its root."), name=filename)
@@ -113,59 +143,54 @@ def inspect_zip(path: Path, filename: str, limits: Limits) -> Inspection:
     if len(infos) > limits.max_files:
         raise PackageRefused("too_many_files", _l("The package holds %(count)s files; the limit is %(limit)s."),
                              count=len(infos), limit=limits.max_files)
-    entries: list[Entry] = []
-    skipped: list[str] = []
-    kinds: dict[str, bool] = {}
-    total = 0
-    for info in infos:
-        parts = _check_name(info.filename)
-        if not parts:
-            continue
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise PackageRefused("symlink", _l("The zip entry %(path)s is a symbolic link; packages with links "
-                                               "are refused."), path=info.filename)
-        if info.flag_bits & 0x1:
-            raise PackageRefused("encrypted", _l("The zip entry %(path)s is password-protected; upload a package "
-                                                 "without a password."), path=info.filename)
-        if info.compress_type not in READABLE_METHODS:
-            raise PackageRefused("compression", _l("The zip entry %(path)s uses a compression method this "
-                                                   "platform cannot read."), path=info.filename)
-        if is_junk(parts):
-            skipped.append(info.filename)
-            continue
-        relative = "/".join(parts)
-        is_dir = info.is_dir()
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            if kinds.get(folder) is False:
-                raise PackageRefused("duplicate", _l("The zip lists %(path)s both as a file and as a folder."),
-                                     path=folder)
-            kinds[folder] = True
-        if relative in kinds:
-            if kinds[relative] and is_dir:
-                continue  # a folder listed again, or after its files: nothing new
-            if kinds[relative] or is_dir:
-                raise PackageRefused("duplicate", _l("The zip lists %(path)s both as a file and as a folder."),
-                                     path=relative)
-            raise PackageRefused("duplicate", _l("The zip lists %(path)s more than once."), path=relative)
-        kinds[relative] = is_dir
-        if not is_dir:
-            total += info.file_size
-            if total > limits.max_unpacked_bytes:
-                raise PackageRefused("too_large", _l("Unpacked, the package would take more than %(limit)s MB."),
-                                     limit=_mb(limits.max_unpacked_bytes))
-            if info.file_size > limits.ratio_floor_bytes:
-                ratio = info.file_size / max(1, info.compress_size)
-                if ratio > limits.max_ratio:
-                    raise PackageRefused("ratio", _l("The file %(path)s in the zip is compressed %(ratio)s times "
-                                                     "(the limit is %(limit)s): the zip looks like a zip bomb."),
-                                         path=info.filename, ratio=int(ratio), limit=limits.max_ratio)
-        entries.append(Entry(info=info, path=relative, is_dir=is_dir))
-    manifest = _find_manifest(entries, skipped)
-    if manifest.info.file_size > limits.max_manifest_bytes:
-        raise PackageRefused("manifest_too_big", _l("imsmanifest.xml is larger than %(limit)s MB."),
-                             limit=_mb(limits.max_manifest_bytes))
-    return Inspection(entries=entries, manifest=manifest, skipped=skipped, unpacked_bytes=total)
+    return infos
+
+
+def _check_readable(info: zipfile.ZipInfo) -> None:
+    """Refuse links, password-protected entries and compression methods we cannot unpack."""
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise PackageRefused("symlink", _l("The zip entry %(path)s is a symbolic link; packages with links "
+                                           "are refused."), path=info.filename)
+    if info.flag_bits & 0x1:
+        raise PackageRefused("encrypted", _l("The zip entry %(path)s is password-protected; upload a package "
+                                             "without a password."), path=info.filename)
+    if info.compress_type not in READABLE_METHODS:
+        raise PackageRefused("compression", _l("The zip entry %(path)s uses a compression method this "
+                                               "platform cannot read."), path=info.filename)
+
+
+def _claim(kinds: dict[str, bool], parts: list[str], relative: str, is_dir: bool) -> bool:
+    """Record the path (and its folders) in `kinds` (path -> is a folder); False for a folder listed again.
+
+    Refuses a path that is both a file and a folder, or a file listed twice."""
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if kinds.get(folder) is False:
+            raise PackageRefused("duplicate", _l("The zip lists %(path)s both as a file and as a folder."),
+                                 path=folder)
+        kinds[folder] = True
+    if relative in kinds:
+        if kinds[relative] and is_dir:
+            return False  # a folder listed again, or after its files: nothing new
+        if kinds[relative] or is_dir:
+            raise PackageRefused("duplicate", _l("The zip lists %(path)s both as a file and as a folder."),
+                                 path=relative)
+        raise PackageRefused("duplicate", _l("The zip lists %(path)s more than once."), path=relative)
+    kinds[relative] = is_dir
+    return True
+
+
+def _check_size(info: zipfile.ZipInfo, total: int, limits: Limits) -> None:
+    """Refuse a package whose files unpack past the limit, or a file compressed like a zip bomb."""
+    if total > limits.max_unpacked_bytes:
+        raise PackageRefused("too_large", _l("Unpacked, the package would take more than %(limit)s MB."),
+                             limit=_mb(limits.max_unpacked_bytes))
+    if info.file_size > limits.ratio_floor_bytes:
+        ratio = info.file_size / max(1, info.compress_size)
+        if ratio > limits.max_ratio:
+            raise PackageRefused("ratio", _l("The file %(path)s in the zip is compressed %(ratio)s times "
+                                             "(the limit is %(limit)s): the zip looks like a zip bomb."),
+                                 path=info.filename, ratio=int(ratio), limit=limits.max_ratio)
 
 
 def _find_manifest(entries: list[Entry], skipped: list[str]) -> Entry:

@@ -181,7 +181,7 @@ class Runtime:
         return self.get_error_string(code or str(self.last_error))
 
     # -- reading -----------------------------------------------------------------------------------
-    def get_value(self, element="") -> str:
+    def get_value(self, element="") -> str:  # noqa: C901  (one branch per GetValue error of the standard, in its order)
         if self.state != RUNNING:
             return self._fail("get_before" if self.state == NEW else "get_after", "",
                               "GetValue outside a running session.")
@@ -263,31 +263,55 @@ class Runtime:
 
     def store(self, element: str, value: str) -> bool:
         """Check and keep one value (SetValue without the session check); sets the last error."""
+        target = self._writable(element)
+        if target is None:
+            return False
+        spec, arrays = target
+        created = self._entries_to_create(arrays)
+        if created is None or not self._acceptable(spec, element, value, arrays):
+            return False
+        for entry in created:
+            path, _, index = entry.rpartition(".")
+            self.counts[path] = int(index) + 1
+        self.values[element] = value
+        self.changed[element] = value
+        self._ok("")
+        return True
+
+    def _writable(self, element: str) -> tuple[dict, list] | None:
+        """The element's spec and the arrays on its path, or None (last error set) if it cannot be written."""
         if element == "":
-            return self._fail("set_empty", False, "The element name is empty.")
+            return self._fail("set_empty", None, "The element name is empty.")
         if self.version == SCORM2004 and element.startswith("adl.nav.request_valid."):
-            return self._fail("read_only", False, f"{element} is read-only.")
+            return self._fail("read_only", None, f"{element} is read-only.")
         keyword = element.rsplit(".", 1)[-1]
         if keyword in KEYWORDS:
-            return self._fail("keyword", False, f"{keyword} cannot be set.")
+            return self._fail("keyword", None, f"{keyword} cannot be set.")
         resolved = resolve(self.model, element)
         spec = self.model["elements"].get(resolved[0]) if resolved else None
         if spec is None:
-            return self._fail("undefined", False, f"{element} is not an element of the data model.")
+            return self._fail("undefined", None, f"{element} is not an element of the data model.")
         if spec["access"] == "ro":
-            return self._fail("read_only", False, f"{element} is read-only.")
-        pattern, arrays = resolved
+            return self._fail("read_only", None, f"{element} is read-only.")
+        return spec, resolved[1]
+
+    def _entries_to_create(self, arrays: list) -> list[str] | None:
+        """Array entries this write adds (only the next free index may be), or None (last error set)."""
         created: list[str] = []
         for depth, (array_pattern, path, index) in enumerate(arrays):
             count = self.counts.get(path, 0)
             if index > count:
-                return self._fail("set_index", False, f"{path} has {count} entries: set entry {count} first.")
+                return self._fail("set_index", None, f"{path} has {count} entries: set entry {count} first.")
             if index == count:
                 if depth < len(arrays) - 1 and self.version == SCORM2004:
-                    return self._fail("dependency", False, f"{path}.{index} does not exist yet.")
+                    return self._fail("dependency", None, f"{path}.{index} does not exist yet.")
                 if count >= self.model["arrays"][array_pattern]:
-                    return self._fail("set_failure", False, f"{path} is full.")
+                    return self._fail("set_failure", None, f"{path} is full.")
                 created.append(f"{path}.{index}")
+        return created
+
+    def _acceptable(self, spec: dict, element: str, value: str, arrays: list) -> bool:
+        """Whether the value may be stored: dependencies set, type and range, immutability, uniqueness."""
         indices = [index for _pattern, _path, index in arrays]
         for required in spec.get("requires", ()):
             needed = concrete(required, indices)
@@ -308,10 +332,4 @@ class Runtime:
             for other in range(self.counts.get(path, 0)):
                 if other != index and self.values.get(f"{path}.{other}.{suffix}") == value:
                     return self._fail("set_failure", False, f"{value!r} is already used in {path}.")
-        for entry in created:
-            path, _, index = entry.rpartition(".")
-            self.counts[path] = int(index) + 1
-        self.values[element] = value
-        self.changed[element] = value
-        self._ok("")
         return True

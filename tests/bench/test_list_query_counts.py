@@ -184,11 +184,19 @@ def _certify() -> None:
 def _targets(course_key: str | None) -> Targets:
     from lms.certificates.models import Certificate
     from lms.core.models import Official, School, Unit, User
+    from lms.courses.models import (
+        Activity,
+        ActivityProgress,
+        ClassSession,
+        Course,
+        CourseClass,
+        Enrolment,
+        EnrolmentStatus,
+        Section,
+    )
+    from lms.quizzes.models import Attempt, AttemptQuestion, Question, QuestionBank, Quiz
     from lms.records import tokens
     from lms.records.models import TrainingCredit
-    from lms.courses.models import (Activity, ActivityProgress, ClassSession, Course, CourseClass, Enrolment,
-                                    EnrolmentStatus, Section)
-    from lms.quizzes.models import Attempt, AttemptQuestion, Question, QuestionBank, Quiz
 
     t = Targets()
     active = Enrolment.status == EnrolmentStatus.active

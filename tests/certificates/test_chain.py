@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 import segno
 from sqlalchemy import select
 
-from lms.core import activities
-from lms.core.db import db
 from lms.certificates.models import Certificate, Status
 from lms.certificates.pdf import layout, render
 from lms.certificates.services import lifecycle
+from lms.core import activities
+from lms.core.db import db
 from tests.certificates.test_pdf import text_of
 from tests.courses.helpers import activity, make_course
 

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from lms.certificates.models import Certificate
 from lms.core import events
 from lms.core.db import db
-from lms.certificates.models import Certificate
 from tests.certificates import workers
 
 pytestmark = pytest.mark.postgres

@@ -7,15 +7,15 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from lms.core import events
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import AuditEntry
 from lms.certificates import numbering, signing
 from lms.certificates.facts import birth_date_digest
 from lms.certificates.models import Certificate, RegisterCounter, Status
 from lms.certificates.services.eligibility import class_eligibility
 from lms.certificates.services.issuing import issue_for_class, issue_for_completion
+from lms.core import events
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import AuditEntry
 from tests.certificates.conftest import english
 
 TODAY = date(2025, 4, 2)

@@ -7,15 +7,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import AuditEntry, Role
 from lms.certificates.models import Certificate, Status, Variant
 from lms.certificates.pdf import render
 from lms.certificates.services import lifecycle
 from lms.certificates.services.eligibility import class_eligibility
-from tests.certificates.test_pdf import text_of
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import AuditEntry, Role
 from tests.certificates.conftest import english
+from tests.certificates.test_pdf import text_of
 
 DAY = date(2025, 5, 6)
 

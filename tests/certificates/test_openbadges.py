@@ -7,9 +7,9 @@ import jwt
 import pytest
 from jsonschema import Draft201909Validator
 
-from lms.core.db import db
 from lms.certificates import openbadges, signing
 from lms.certificates.services import lifecycle
+from lms.core.db import db
 from tests.interop import INTEROP
 
 OB3 = INTEROP / "credentials" / "ob3"

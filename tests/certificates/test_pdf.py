@@ -10,11 +10,11 @@ import pytest
 import segno
 from pypdf import PdfReader
 
-from lms.core import storage
 from lms.certificates import signing
 from lms.certificates.pdf import layout, render
 from lms.certificates.pdf.writer import Document
 from lms.certificates.verification import verify_file, verify_pdf
+from lms.core import storage
 from tests.certificates.conftest import english
 
 

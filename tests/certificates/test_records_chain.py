@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.certificates.services import lifecycle
 from lms.core.db import db
 from lms.records.models import TrainingCredit
-from lms.certificates.services import lifecycle
 
 
 def counting(official_id: int) -> list[TrainingCredit]:

@@ -6,15 +6,15 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from lms.certificates.models import Status
+from lms.certificates.plugin import CertificatesPlugin
+from lms.certificates.services import renewal
+from lms.certificates.services.issuing import issue_for_completion
 from lms.core import events
 from lms.core.db import db
 from lms.core.models import AuditEntry, Role
 from lms.core.notifications.models import Notification
 from lms.core.notifications.rendering import render_notification
-from lms.certificates.plugin import CertificatesPlugin
-from lms.certificates.models import Status
-from lms.certificates.services import renewal
-from lms.certificates.services.issuing import issue_for_completion
 
 
 def valid_for_a_year(issue_class):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from lms.core.db import db
 from lms.certificates.pdf import render
 from lms.certificates.services import public
+from lms.core.db import db
 
 
 def issue_one(issue_class, name="Nguyễn Thị Ngọc Hường"):

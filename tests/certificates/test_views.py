@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from lms.certificates.models import Certificate, CertificateRule, CertificateTemplate
 from lms.core.db import db
 from lms.core.models import Role
-from lms.certificates.models import Certificate, CertificateRule, CertificateTemplate
 from tests.certificates.conftest import png_bytes
 
 

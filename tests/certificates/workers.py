@@ -16,8 +16,8 @@ def _app(database_url: str, instance_root: str, catalog):
 
 def issue_class(database_url: str, instance_root: str, catalog, class_id: int, barrier, results) -> None:
     """Issue a class once every worker is ready; report (class, how many issued, error)."""
-    from lms.core.db import db
     from lms.certificates.services.issuing import issue_for_class
+    from lms.core.db import db
 
     app = _app(database_url, instance_root, catalog)
     with app.app_context():

@@ -220,7 +220,7 @@ def classify(q: dict) -> tuple[str, list[tuple[str, float, str, str]]]:
         answers.append((sep, weight, text, feedback))
     assert split_unescaped(body, "=~")[0][1].strip() == "", q["name"]
     assert len(answers) >= 3, q["name"]
-    for sep, weight, text, feedback in answers:
+    for _, _, text, feedback in answers:
         assert text and feedback, (q["name"], text)
         assert not unescaped(text, GIFT_SPECIALS), (q["name"], text)
         assert not unescaped(feedback, GIFT_SPECIALS - {"#"}), (q["name"], feedback)

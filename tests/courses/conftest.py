@@ -27,8 +27,8 @@ def course_folder(tmp_path):
 @pytest.fixture
 def imported(app, school, course_folder):
     """The fixture course, imported and committed; returns the Course."""
-    from lms.courses.services.importer import import_course
     from lms.courses.models import Course
+    from lms.courses.services.importer import import_course
     report = import_course(course_folder)
     db.session.commit()
     return db.session.get(Course, report.course_id)

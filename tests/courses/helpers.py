@@ -6,6 +6,7 @@ from lms.core.db import db
 
 def activity(course, key):
     from sqlalchemy import select
+
     from lms.courses.models import Activity
     return db.session.scalar(select(Activity).where(Activity.course_id == course.id, Activity.key == key))
 

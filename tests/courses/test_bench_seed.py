@@ -8,8 +8,17 @@ from sqlalchemy import func, select
 from lms.core.db import db
 from lms.core.models import School, User
 from lms.courses.bench_seed import GENERATED_COURSES
-from lms.courses.models import (ActivityProgress, Attendance, ClassLecturer, ClassMode, ClassSession, Course,
-                                CourseClass, Enrolment, LessonContent)
+from lms.courses.models import (
+    ActivityProgress,
+    Attendance,
+    ClassLecturer,
+    ClassMode,
+    ClassSession,
+    Course,
+    CourseClass,
+    Enrolment,
+    LessonContent,
+)
 from lms.courses.services import progress
 
 ARGS = ["bench", "seed", "--officials", "300", "--classes", "12", "--credits", "300", "--seed", "7"]

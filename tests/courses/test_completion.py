@@ -6,10 +6,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from lms.core import activities, events
+from lms.core import activities
 from lms.core.db import db, utcnow
-from lms.courses.models import (Attendance, AttendanceStatus, ClassMode, ClassSession, CourseClass, Enrolment,
-                                EnrolmentStatus)
+from lms.courses.models import (
+    Attendance,
+    AttendanceStatus,
+    ClassMode,
+    ClassSession,
+    CourseClass,
+    Enrolment,
+    EnrolmentStatus,
+)
 from lms.courses.services import progress
 from lms.courses.services.enrolment import enrol
 from tests.courses.helpers import activity, make_course

@@ -7,8 +7,15 @@ import re
 
 import pytest
 
-from tests.journeys.helpers import (DESKTOP, PHONE, answer_by_tapping, answer_key, attempt_id_of, follow_menu,
-                                    questions_on_page)
+from tests.journeys.helpers import (
+    DESKTOP,
+    PHONE,
+    answer_by_tapping,
+    answer_key,
+    attempt_id_of,
+    follow_menu,
+    questions_on_page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

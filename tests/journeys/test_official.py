@@ -11,8 +11,17 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.journeys.helpers import (DESKTOP, PHONE, answer_by_keyboard, answer_by_tapping, answer_key,
-                                    attempt_id_of, follow_menu, questions_on_page, tab_to)
+from tests.journeys.helpers import (
+    DESKTOP,
+    PHONE,
+    answer_by_keyboard,
+    answer_by_tapping,
+    answer_key,
+    attempt_id_of,
+    follow_menu,
+    questions_on_page,
+    tab_to,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def tick_runs() -> list[JobRun]:
 
 def assert_once_per_trigger(runs: list[JobRun]) -> None:
     """Interval 1 s: two runs of one trigger would start at (nearly) the same moment."""
-    gaps = [(b.started_at - a.started_at).total_seconds() for a, b in zip(runs, runs[1:])]
+    gaps = [(b.started_at - a.started_at).total_seconds() for a, b in pairwise(runs)]
     assert all(gap >= 0.5 for gap in gaps), gaps
 
 

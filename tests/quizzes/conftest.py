@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 
 from lms.core.db import db, utcnow
-
 from tests.interop import INTEROP as SHARED_INTEROP
 
 INTEROP = SHARED_INTEROP / "questions"

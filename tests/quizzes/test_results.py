@@ -19,7 +19,7 @@ def taken_quiz(make_quiz, make_question, make_user, make_official):
     for n, answers in enumerate(PATTERNS):
         user = make_user(official=make_official(f"Học viên {n}"))
         attempt = start_attempt(quiz, user.id)
-        for aq, answer in zip(attempt.questions, answers):
+        for aq, answer in zip(attempt.questions, answers, strict=True):
             save_answer(attempt.id, user.id, aq.id, answer_getter({"": "true" if answer else "false"}))
         submit_attempt(attempt.id)
     return quiz

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.core.models import Role, UnitLevel
+from lms.core.services.org import merge_units
 from lms.records import requirements as rq
 from lms.records import tokens
 from lms.records.models import ApiToken
-from lms.core.services.org import merge_units
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from lms.certificates.models import Certificate, Status
 from lms.core.db import db
 from lms.core.models import User
-from lms.records.models import TrainingCredit
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState
+from lms.records.models import TrainingCredit
 
 COURSE = "chuyen-doi-so-co-quan-nha-nuoc"  # the demo enrols CB00001 in it
 QUIZ_ACTIVITY = "kiem-tra-cuoi-khoa"

@@ -9,10 +9,10 @@ from sqlalchemy import func, select, update
 
 from lms.core.db import db
 from lms.core.models import AuditEntry
+from lms.core.services.org import merge_units
+from lms.core.vocab import CONTENT_AREAS
 from lms.records import ledger
 from lms.records.models import CreditSource, OfficialYearTotal, TrainingCredit, UnitAreaTotal
-from lms.core.vocab import CONTENT_AREAS
-from lms.core.services.org import merge_units
 
 
 def official_totals(official_id):
@@ -146,6 +146,7 @@ def test_recount_finds_a_wrong_total_and_rebuild_repairs_it(app, make_official, 
 
 def test_a_random_sequence_of_changes_matches_a_recount(app, make_unit, make_official, issue, revoke, attend):
     import random
+
     from lms.core.models import UnitLevel
     rng = random.Random(7)
     province = make_unit("Tỉnh")
@@ -153,7 +154,7 @@ def test_a_random_sequence_of_changes_matches_a_recount(app, make_unit, make_off
     people = [make_official(f"Người {i}", unit=units[i % 3]) for i in range(6)]
     issued = []
     areas = ["political_theory", "defence_security", "state_management", "job_position"]
-    for step in range(60):
+    for _ in range(60):
         roll = rng.random()
         if roll < 0.5:
             issued.append(issue(rng.choice(people), periods=rng.choice([1, 2.5, 4, 8, 40]), area=rng.choice(areas),

@@ -13,10 +13,10 @@ from lms.core.catalog import provide
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Role, UnitLevel
+from lms.core.services.org import merge_units
 from lms.records import plans
 from lms.records.models import PlanTarget, TrainingPlan
 from lms.records.report import provincial_report
-from lms.core.services.org import merge_units
 from tests.records.fake_catalog import FakeCatalog
 
 

@@ -142,6 +142,7 @@ def test_pdf_renders_vietnamese(app, make_official, issue, tmp_path):
     """Render the transcript and look at it as an image: diacritics need a font that has them."""
     import shutil
     import subprocess
+
     from lms.records import transcript as transcripts
     from lms.records.record import year_record
     person = make_official("Nguyễn Thị Hương Giang", political_theory_level="intermediate")

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Official, OfficialKind, Unit, UnitLevel
+from lms.core.services.org import merge_units
 from lms.records import requirements as rq
 from lms.records.models import Requirement
-from lms.core.services.org import merge_units
 
 
 def make_requirement(**kw) -> Requirement:

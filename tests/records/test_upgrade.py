@@ -123,8 +123,17 @@ def test_a_database_from_before_the_plugin_keeps_its_record(empty_database_url, 
     from lms.core import migrate
     from lms.core.app import create_app
     from lms.records import ledger
-    from lms.records.models import (ApiToken, CreditSource, OfficialYearTotal, RateHit, Requirement, TrainingCredit,
-                                    TrainingPlan, Transcript, UnitAreaTotal)
+    from lms.records.models import (
+        ApiToken,
+        CreditSource,
+        OfficialYearTotal,
+        RateHit,
+        Requirement,
+        TrainingCredit,
+        TrainingPlan,
+        Transcript,
+        UnitAreaTotal,
+    )
     from tests.conftest import make_config
     app = create_app(make_config(empty_database_url, instance_root))
     with app.app_context():

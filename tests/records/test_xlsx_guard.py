@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import load_workbook
+
 from lms.core.db import db
 from lms.core.models import Role, UnitLevel
 from lms.records import requirements as rq

@@ -6,8 +6,17 @@ import zipfile
 import pytest
 
 from lms.scorm.archive import Limits, PackageRefused, extract, inspect_zip, read_manifest
-from tests.scorm.helpers import (MANIFEST_12, MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip, english,
-                                 package_zip, patch_entry)
+from tests.scorm.helpers import (
+    MANIFEST_12,
+    MULTI_ASSET_12,
+    PAGE,
+    RUNTIME_2004,
+    SINGLE_SCO_12,
+    build_zip,
+    english,
+    package_zip,
+    patch_entry,
+)
 
 LIMITS = Limits()
 

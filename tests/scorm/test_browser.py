@@ -363,8 +363,8 @@ def test_the_browser_runtime_passes_the_shared_api_vectors(browser, server, pack
                 return c.calls.map(([name, args]) => [rt.call(name, ...args.map(expand)), rt.call(lastError)]);
             });
         }""", [version, load(version)])
-        for case, got in zip(load(version), results):
-            for number, ((name, arguments, expected, error), answer) in enumerate(zip(case["calls"], got)):
+        for case, got in zip(load(version), results, strict=True):
+            for number, ((name, arguments, expected, error), answer) in enumerate(zip(case["calls"], got, strict=True)):
                 assert answer == [expected, error], f"{case['name']}, call {number}: {name}{tuple(arguments)!r:.120}"
     finally:
         learner.close()

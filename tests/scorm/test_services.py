@@ -13,8 +13,16 @@ from lms.core.models import StoredFile
 from lms.scorm import files, services
 from lms.scorm.archive import PackageRefused
 from lms.scorm.models import ScormAttempt, ScormItem, ScormPackage, ScormTrack
-from tests.scorm.helpers import (MANIFEST_12, MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip, english,
-                                 package_zip)
+from tests.scorm.helpers import (
+    MANIFEST_12,
+    MULTI_ASSET_12,
+    PAGE,
+    RUNTIME_2004,
+    SINGLE_SCO_12,
+    build_zip,
+    english,
+    package_zip,
+)
 
 
 def storage_snapshot() -> set[str]:

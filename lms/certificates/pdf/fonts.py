@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 import threading
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -293,7 +293,7 @@ def _assemble(tables: dict[bytes, bytes]) -> bytes:
     return bytes(font)
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(style: str = "regular") -> TrueTypeFont:
     """The certificate fonts, parsed once per process."""
     return TrueTypeFont(FONT_DIR / FONT_FILES[style], style)

@@ -85,7 +85,8 @@ def fit(text: str, style: str, size: float, minimum: float, width: float, max_li
     """The largest size (down to `minimum`) at which the text fits in `max_lines` lines of `width`."""
     while True:
         lines = wrap(text, style, size, width)
-        if (len(lines) <= max_lines and all(font(style).width(l, size) <= width for l in lines)) or size <= minimum:
+        fits = len(lines) <= max_lines and all(font(style).width(line, size) <= width for line in lines)
+        if fits or size <= minimum:
             return size, lines
         size = max(minimum, size - 0.5)
 
@@ -100,11 +101,20 @@ def draw(view: CertificateView) -> Page:
         page.rect(18, 18, width - 36, height - 36, stroke=RED, line_width=2.5)
         page.rect(25, 25, width - 50, height - 50, stroke=GOLD, line_width=0.8)
     margin = 62 if landscape else 48
-    left_x, right_x = (width * 0.25, width * 0.71) if landscape else (width * 0.27, width * 0.70)
     block = (width * 0.40) if landscape else (width * 0.42)
-    heading_size = 11.5 if landscape else 10
+    y = _header(page, view, landscape, block)
+    y = _title(page, view, landscape, y, margin)
+    y = _statement(page, view, landscape, y, margin)
+    _signature(page, view, landscape, y, block)
+    _verification(page, view, landscape, margin)
+    return page
 
-    # Header: governing body and school (left), national heading and motto (right).
+
+def _header(page: Page, view: CertificateView, landscape: bool, block: float) -> float:
+    """Governing body and school (left), national heading and motto (right); returns where the title may start."""
+    width = page.width
+    left_x, right_x = (width * 0.25, width * 0.71) if landscape else (width * 0.27, width * 0.70)
+    heading_size = 11.5 if landscape else 10
     y = 68 if landscape else 72
     left_y = y
     if view.governing_body:
@@ -126,10 +136,13 @@ def draw(view: CertificateView) -> Page:
         for i, line in enumerate(wrap(view.note, "italic", 9, block)[:2]):
             page.text(right_x, y + 2 * heading_size + 24 + 11 * i, line, style="italic", size=9, color=RED,
                       align="center")
+    return max(left_y, y + 2 * heading_size + 24)
 
-    # Title.
-    centre = width / 2
-    y = max(left_y, y + 2 * heading_size + 24) + (44 if landscape else 70)
+
+def _title(page: Page, view: CertificateView, landscape: bool, y: float, margin: float) -> float:
+    """The title and subtitle, centred in red; returns the last line's baseline."""
+    centre, width = page.width / 2, page.width
+    y += 44 if landscape else 70
     size, lines = fit(view.title.upper(), "bold", 30 if landscape else 26, 16, width - 2 * margin, 1)
     page.text(centre, y, lines[0], style="bold", size=size, color=RED, align="center")
     if view.subtitle:
@@ -139,8 +152,12 @@ def draw(view: CertificateView) -> Page:
             page.text(centre, y, line, style="bold", size=size, color=RED, align="center")
             y += size + 4
         y -= size + 4
+    return y
 
-    # Who certifies, who, what.
+
+def _statement(page: Page, view: CertificateView, landscape: bool, y: float, margin: float) -> float:
+    """Who certifies, who, what, when; returns where the text ends."""
+    centre, width = page.width / 2, page.width
     text_width = width - 2 * margin - (60 if landscape else 0)
     x = margin + (30 if landscape else 0)
     y += 34 if landscape else 44
@@ -168,6 +185,19 @@ def draw(view: CertificateView) -> Page:
         page.text(centre, y, line, style="bold", size=size, align="center")
         y += size + 6
     y += 6
+    when = _when(view)
+    if when:
+        for line in wrap(when, "regular", 13, text_width):
+            page.text(x, y, line, size=13)
+            y += 20
+    if view.expires_on:
+        page.text(x, y, f"Có giá trị đến ngày {vn_date(view.expires_on)}", size=13)
+        y += 20
+    return y
+
+
+def _when(view: CertificateView) -> str:
+    """The training's dates (or completion date) and length in periods, as one sentence, or ""."""
     if view.starts_on and view.ends_on:
         when = f"Thời gian: từ ngày {vn_date(view.starts_on)} đến ngày {vn_date(view.ends_on)}"
     elif view.completed_on:
@@ -177,17 +207,13 @@ def draw(view: CertificateView) -> Page:
     if view.periods:
         when = f"{when}; thời lượng: {periods_text(view.periods)} tiết" if when else \
             f"Thời lượng: {periods_text(view.periods)} tiết"
-    if when:
-        for line in wrap(when, "regular", 13, text_width):
-            page.text(x, y, line, size=13)
-            y += 20
-    if view.expires_on:
-        page.text(x, y, f"Có giá trị đến ngày {vn_date(view.expires_on)}", size=13)
-        y += 20
+    return when
 
-    # Bottom right: place and date, signer, signature and seal.
-    sign_x = width * (0.72 if landscape else 0.68)
-    sign_y = max(y + 16, height - (205 if landscape else 250))
+
+def _signature(page: Page, view: CertificateView, landscape: bool, y: float, block: float) -> None:
+    """Bottom right: place and date, signer, signature and seal."""
+    sign_x = page.width * (0.72 if landscape else 0.68)
+    sign_y = max(y + 16, page.height - (205 if landscape else 250))
     page.text(sign_x, sign_y, f"{view.place}, ngày {view.issued_on.day:02d} tháng {view.issued_on.month:02d} "
                               f"năm {view.issued_on.year}".lstrip(", "), style="italic", size=12, align="center")
     size, lines = fit(view.signer_title.upper(), "bold", 12.5, 9, block, 2)
@@ -201,14 +227,16 @@ def draw(view: CertificateView) -> Page:
     name_size, lines = fit(view.signer_name, "bold", 13.5, 10, block, 1)
     page.text(sign_x, art_top + 92, lines[0], style="bold", size=name_size, align="center")
 
-    # Bottom left: QR code of the verify page, serial, register number, code.
+
+def _verification(page: Page, view: CertificateView, landscape: bool, margin: float) -> None:
+    """Bottom left: QR code of the verify page, serial, register number, code."""
     # A fixed mask pattern: choosing the "best" of eight costs 5 ms a page in pure Python, and every
     # reader decodes any mask.
     qr = segno.make(view.verify_url, error="m", micro=False, mask=QR_MASK)
     rows = [[bool(v) for v in row] for row in qr.matrix]
     side = 78
     module = side / (len(rows) + 8)
-    qr_x, qr_y = margin - 10, height - side - (44 if landscape else 52)
+    qr_x, qr_y = margin - 10, page.height - side - (44 if landscape else 52)
     page.modules(qr_x + 4 * module, qr_y + 4 * module, module, rows)
     info_x = qr_x + side + 6
     info_y = qr_y + 16
@@ -217,7 +245,6 @@ def draw(view: CertificateView) -> Page:
         page.text(info_x, info_y, text, size=9.5)
         info_y += 14
     page.text(info_x, info_y, view.verify_url, size=7.5, color=GREY)
-    return page
 
 
 def _picture(page: Page, image: PreparedImage, x: float, y: float, box_w: float, box_h: float) -> None:

@@ -17,17 +17,17 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lms.core import storage
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import StoredFile
-from lms.core.text import fold
 from lms.certificates import numbering, signing
 from lms.certificates.dates import local_date, local_today
 from lms.certificates.models import Certificate, Variant
 from lms.certificates.pdf.layout import CertificateView, draw
 from lms.certificates.pdf.writer import Document, ImageError, PreparedImage, prepare_image
 from lms.certificates.verification import RECORD_MARKER, SIGNATURE_FIELD, SIGNATURE_LENGTH
+from lms.core import storage
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import StoredFile
+from lms.core.text import fold
 
 RENDERER_VERSION = "1"
 PLACEHOLDER = "0" * SIGNATURE_LENGTH  # an Ed25519 signature in unpadded base64url

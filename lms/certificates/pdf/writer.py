@@ -14,7 +14,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lms.certificates.pdf.fonts import font
 
@@ -195,7 +195,7 @@ class Document:
         return writer.finish(catalog_ref, info_ref, self.file_id)
 
     @staticmethod
-    def _font(writer: "_Writer", embedded: "EmbeddedFont") -> int:
+    def _font(writer: _Writer, embedded: EmbeddedFont) -> int:
         file_ref = writer.raw_stream(f"/Length1 {embedded.program_length} /Filter /FlateDecode".encode(),
                                      embedded.program)
         descriptor_ref = writer.add(embedded.descriptor.replace(b"@FILE@", str(file_ref).encode()))
@@ -204,7 +204,7 @@ class Document:
         return writer.add((f"<< /Type /Font /Subtype /Type0 /BaseFont /{embedded.base} /Encoding /Identity-H "
                            f"/DescendantFonts [{cid_ref} 0 R] /ToUnicode {unicode_ref} 0 R >>").encode())
 
-    def _image(self, writer: "_Writer", image: PreparedImage) -> int:
+    def _image(self, writer: _Writer, image: PreparedImage) -> int:
         mask = ""
         if image.mask is not None:
             mask_ref = writer.raw_stream(
@@ -216,7 +216,7 @@ class Document:
              f"/ColorSpace {image.color_space} /BitsPerComponent {image.bits} /Filter {image.filter}{mask}").encode(),
             image.data)
 
-    def _content(self, page: Page, mappings: dict[str, dict[int, int]], font_refs: dict) -> bytes:
+    def _content(self, page: Page, mappings: dict[str, dict[int, int]], font_refs: dict) -> bytes:  # noqa: C901  (one branch per drawing operation of the page)
         out: list[str] = []
         h = page.height
         for op in page.ops:
@@ -278,7 +278,7 @@ ALWAYS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def always_glyphs(style: str) -> frozenset[int]:
     return frozenset(font(style).glyphs(ALWAYS.get(style, "")))
 

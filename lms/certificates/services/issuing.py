@@ -14,19 +14,26 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
+from lms.certificates import numbering, signing
+from lms.certificates.dates import add_months, local_date, local_today
+from lms.certificates.facts import build_facts, new_salt
+from lms.certificates.models import Certificate, CertificateRule, CertificateTemplate, ExpiryBase, Status, Variant
+from lms.certificates.services.eligibility import (
+    ELIGIBLE,
+    Candidate,
+    ClassEligibility,
+    Holder,
+    Verdict,
+    class_eligibility,
+    find_rule,
+    judge_all,
+)
 from lms.core import events
 from lms.core.catalog import ClassFacts, CourseFacts, catalog
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.models import AuditEntry, School, User
 from lms.core.text import fold, nfc
-from lms.certificates import numbering, signing
-from lms.certificates.dates import add_months, local_date, local_today
-from lms.certificates.facts import build_facts, new_salt
-from lms.certificates.models import (Certificate, CertificateRule, CertificateTemplate, ExpiryBase, Status,
-                                     Variant)
-from lms.certificates.services.eligibility import (ELIGIBLE, Candidate, ClassEligibility, Holder, Verdict,
-                                                   class_eligibility, find_rule, judge_all)
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +116,7 @@ def issue_batch(source: Source, verdicts: list[Verdict], *, actor_id: int | None
     layout = layout_snapshot(template, school)
     now = utcnow()
     rows = []
-    for verdict, seq in zip(verdicts, numbers):
+    for verdict, seq in zip(verdicts, numbers, strict=True):
         holder = verdict.holder
         completed_on = local_date(verdict.candidate.completed_at) or today
         previous_expiry = verdict.previous.expires_on if verdict.previous else None
@@ -120,7 +127,7 @@ def issue_batch(source: Source, verdicts: list[Verdict], *, actor_id: int | None
             expires_on=expiry_for(rule, completed_on, previous_expiry), actor_id=actor_id))
     ids = insert_certificates(rows)
     audit_issued(ids, rows, actor_id=actor_id, reason=reason, at=now)
-    events.send_many(events.certificate_issued, [issued_payload(i, row) for i, row in zip(ids, rows)])
+    events.send_many(events.certificate_issued, [issued_payload(i, row) for i, row in zip(ids, rows, strict=True)])
     report.issued = ids
     return report
 
@@ -209,7 +216,7 @@ def audit_issued(ids: list[int], rows: list[dict], *, actor_id: int | None, reas
     entries = [dict(at=at, actor_id=actor_id, action=action, target_type="certificate", target_id=str(i),
                     reason=reason, data={"register_number": r["register_number"], "official_id": r["official_id"],
                                          "course_key": r["course_key"], "cycle": r["cycle"]})
-               for i, r in zip(ids, rows)]
+               for i, r in zip(ids, rows, strict=True)]
     if entries:
         db.session.execute(insert(AuditEntry), entries)
 

@@ -17,6 +17,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms.certificates import numbering, signing
+from lms.certificates.dates import local_today
+from lms.certificates.models import Certificate, CertificateTemplate, RevocationGround, Status, Variant
+from lms.certificates.services.issuing import insert_certificates, send_issued, sign_row
+from lms.certificates.services.public import authority, state_of
 from lms.core import audit, events
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
@@ -24,11 +29,6 @@ from lms.core.models import School
 from lms.core.permissions import may_run_school
 from lms.core.text import fold, nfc
 from lms.core.vocab import CONTENT_AREAS
-from lms.certificates import numbering, signing
-from lms.certificates.dates import local_today
-from lms.certificates.models import Certificate, CertificateTemplate, RevocationGround, Status, Variant
-from lms.certificates.services.issuing import insert_certificates, send_issued, sign_row
-from lms.certificates.services.public import authority, state_of
 
 COPIED_COLUMNS = (
     "official_id", "user_id", "template_id", "rule_id", "course_key", "course_id", "class_id", "enrolment_id", "cycle",

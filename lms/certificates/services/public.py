@@ -12,11 +12,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from lms.core.db import db, utcnow
-from lms.core.models import School
 from lms.certificates import numbering, signing
 from lms.certificates.models import Certificate, SchoolKey, Status, Variant
 from lms.certificates.verification import status_statement
+from lms.core.db import db, utcnow
+from lms.core.models import School
 
 
 def find_by_code(code: str) -> Certificate | None:

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
-from lms.core.db import db, utcnow
 from lms.certificates.models import VerifyCounter
+from lms.core.db import db, utcnow
 
 
 def hit(bucket: str, address: str, *, limit: int, window_seconds: int, now: datetime | None = None) -> bool:

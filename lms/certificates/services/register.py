@@ -10,13 +10,13 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from lms.certificates import numbering
+from lms.certificates.models import Certificate, Status
+from lms.certificates.vocabulary import GROUND_LABELS, KIND_LABELS, STATE_LABELS, VARIANT_LABELS
 from lms.core.db import db
 from lms.core.search import bounded, contains
 from lms.core.text import fold
 from lms.core.xlsx import Book
-from lms.certificates import numbering
-from lms.certificates.models import Certificate, Status
-from lms.certificates.vocabulary import GROUND_LABELS, KIND_LABELS, STATE_LABELS, VARIANT_LABELS
 
 
 @dataclass

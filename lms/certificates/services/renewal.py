@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, update
 
+from lms.certificates.models import Certificate, CertificateRule, Status, Variant
 from lms.core import events
 from lms.core.db import db, utcnow
 from lms.core.models import AuditEntry, Grant, Official, Role, Unit, User
-from lms.certificates.models import Certificate, CertificateRule, Status, Variant
 
 DEFAULT_WINDOW_DAYS = 60
 

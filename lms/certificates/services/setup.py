@@ -7,6 +7,10 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms.certificates import numbering
+from lms.certificates.models import CertificateKind, CertificateRule, CertificateTemplate, ExpiryBase, Orientation
+from lms.certificates.pdf.writer import ImageError, prepare_image
+from lms.certificates.services.eligibility import require_catalog
 from lms.core import audit, storage
 from lms.core.db import db
 from lms.core.errors import DomainError
@@ -14,11 +18,6 @@ from lms.core.models import School, StoredFile
 from lms.core.permissions import school_ids
 from lms.core.text import nfc
 from lms.core.vocab import CONTENT_AREAS
-from lms.certificates import numbering
-from lms.certificates.models import (CertificateKind, CertificateRule, CertificateTemplate, ExpiryBase,
-                                     Orientation)
-from lms.certificates.pdf.writer import ImageError, prepare_image
-from lms.certificates.services.eligibility import require_catalog
 
 IMAGE_FIELDS = ("signature", "seal", "background")
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -115,7 +114,7 @@ def save_rule(rule: CertificateRule, school: School, data: RuleInput, *, actor_i
         raise DomainError(_l("Choose one of this school's templates."))
     if data.content_area and data.content_area not in CONTENT_AREAS:
         raise DomainError(_l("Choose one of the content areas."))
-    for name, value in (("min_final_score", data.min_final_score), ("min_attendance", data.min_attendance)):
+    for value in (data.min_final_score, data.min_attendance):
         if value is not None and not 0 <= value <= 1:
             raise DomainError(_l("Minimums are percentages from 0 to 100."))
     scope = f"class:{data.class_id}" if data.class_id else f"course:{course.key}"

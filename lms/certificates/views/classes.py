@@ -7,11 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import Role, User
-from lms.core.permissions import may_run_school, roles_required
-from lms.core.views.transaction import commits, flash_domain_errors
 from lms.certificates import archive
 from lms.certificates.dates import local_today
 from lms.certificates.forms import IssueForm
@@ -21,6 +16,11 @@ from lms.certificates.services.eligibility import class_eligibility, class_facts
 from lms.certificates.services.issuing import certificates_of_class, issue_for_class
 from lms.certificates.views import bp
 from lms.certificates.vocabulary import STATE_BADGES, STATE_LABELS
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import Role, User
+from lms.core.permissions import may_run_school, roles_required
+from lms.core.views.transaction import commits, flash_domain_errors
 
 SHOWN = 200  # rows of long lists shown on the page (the register and the ZIP have them all)
 

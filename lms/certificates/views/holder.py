@@ -7,8 +7,6 @@ from flask import abort, current_app, redirect, render_template, send_file, url_
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.core.db import db
-from lms.core.permissions import may_run_school, may_see_official
 from lms.certificates import openbadges
 from lms.certificates.dates import local_today
 from lms.certificates.models import Certificate, Status
@@ -16,6 +14,8 @@ from lms.certificates.pdf import render
 from lms.certificates.services import public
 from lms.certificates.views import bp
 from lms.certificates.vocabulary import KIND_LABELS, STATE_BADGES, STATE_LABELS, VARIANT_LABELS, area_name
+from lms.core.db import db
+from lms.core.permissions import may_run_school, may_see_official
 
 
 def may_see(user, cert: Certificate) -> bool:

@@ -7,18 +7,24 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import AuditEntry, User
-from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.certificates.dates import local_today
 from lms.certificates.forms import CopyForm, CorrectForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.services import lifecycle, public
 from lms.certificates.views import bp
 from lms.certificates.views.holder import certificate_or_404
-from lms.certificates.vocabulary import (GROUND_LABELS, KIND_LABELS, STATE_BADGES, STATE_LABELS, VARIANT_LABELS,
-                                         area_name)
+from lms.certificates.vocabulary import (
+    GROUND_LABELS,
+    KIND_LABELS,
+    STATE_BADGES,
+    STATE_LABELS,
+    VARIANT_LABELS,
+    area_name,
+)
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import AuditEntry, User
+from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 
 ACTION_LABELS = {
     "certificate.issued": _l("Issued"), "certificate.copied": _l("Copy issued"),

@@ -10,13 +10,13 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.core.db import db
-from lms.core.models import School
-from lms.core.views.transaction import commits
 from lms.certificates import numbering
 from lms.certificates.dates import local_today
 from lms.certificates.services import public, ratelimit
 from lms.certificates.vocabulary import GROUND_LABELS, STATE_LABELS, area_name
+from lms.core.db import db
+from lms.core.models import School
+from lms.core.views.transaction import commits
 
 public_bp = Blueprint("certificates_public", __name__, url_prefix="/verify")
 

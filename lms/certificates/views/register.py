@@ -5,17 +5,17 @@ from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms.core.db import db
-from lms.core.models import Role
-from lms.core.permissions import roles_required
-from lms.core.views.pagination import paginate
-from lms.core.xlsx import XLSX_MIMETYPE
 from lms.certificates.dates import local_today
 from lms.certificates.models import Certificate
 from lms.certificates.services import lifecycle, setup
 from lms.certificates.services.register import RegisterFilter, register_statement, state_of_row, xlsx
 from lms.certificates.views import bp
 from lms.certificates.vocabulary import STATE_BADGES, STATE_LABELS
+from lms.core.db import db
+from lms.core.models import Role
+from lms.core.permissions import roles_required
+from lms.core.views.pagination import paginate
+from lms.core.xlsx import XLSX_MIMETYPE
 
 
 def _filter():

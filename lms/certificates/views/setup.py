@@ -6,19 +6,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms.core.db import db
-from lms.core.errors import DomainError
-from lms.core.models import Role, School
-from lms.core.permissions import may_run_school, roles_required
-from lms.core.views.transaction import commits, flash_domain_errors
 from lms.certificates.forms import RuleForm, TemplateForm
-from lms.certificates.models import (DEFAULT_SERIAL_FORMAT, NATIONAL_HEADING, NATIONAL_MOTTO, CertificateKind,
-                                     CertificateRule, CertificateTemplate)
+from lms.certificates.models import (
+    DEFAULT_SERIAL_FORMAT,
+    NATIONAL_HEADING,
+    NATIONAL_MOTTO,
+    CertificateKind,
+    CertificateRule,
+    CertificateTemplate,
+)
 from lms.certificates.pdf import render
 from lms.certificates.services import setup
 from lms.certificates.services.eligibility import require_catalog
 from lms.certificates.views import bp
 from lms.certificates.vocabulary import KIND_LABELS, ORIENTATION_LABELS, area_name
+from lms.core.db import db
+from lms.core.errors import DomainError
+from lms.core.models import Role, School
+from lms.core.permissions import may_run_school, roles_required
+from lms.core.views.transaction import commits, flash_domain_errors
 
 DEFAULT_WORDING = {
     CertificateKind.completion: ("GIẤY CHỨNG NHẬN", "HOÀN THÀNH KHÓA BỒI DƯỠNG", "Đã hoàn thành khóa bồi dưỡng"),

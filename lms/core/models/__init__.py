@@ -2,7 +2,7 @@
 from lms.core.models.accounts import Grant, LoginAttempt, Role, User
 from lms.core.models.audit import AuditEntry
 from lms.core.models.files import StoredFile
-from lms.core.models.org import OfficialKind, Official, School, Unit, UnitLevel
+from lms.core.models.org import Official, OfficialKind, School, Unit, UnitLevel
 
 __all__ = [
     "AuditEntry", "Grant", "LoginAttempt", "Official", "OfficialKind", "Role", "School",

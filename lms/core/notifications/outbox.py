@@ -17,8 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from lms.core.db import db, utcnow
-from lms.core.notifications.mail import (PermanentFailure, ServerUnavailable, SmtpSender, TemporaryFailure,
-                                         build_message)
+from lms.core.notifications.mail import PermanentFailure, ServerUnavailable, SmtpSender, TemporaryFailure, build_message
 from lms.core.notifications.models import MailStatus, OutboxMessage
 
 log = logging.getLogger("lms.mail")

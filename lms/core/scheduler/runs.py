@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from flask import Flask
 from sqlalchemy import select, update

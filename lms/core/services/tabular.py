@@ -4,8 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook

@@ -18,10 +18,10 @@ from lms.core.services import org, org_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
 from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, UnitForm
-from lms.core.vocab import KIND_LABELS
 from lms.core.views.pagination import paginate
 from lms.core.views.saving import save_with_audit
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
+from lms.core.vocab import KIND_LABELS
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 

@@ -6,9 +6,10 @@ import re
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -37,7 +38,7 @@ def extract_zip(stream: BinaryIO, target: Path, zip_name: str) -> None:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError):
-        raise FolderRejected([Problem(zip_name, _l("this is not a zip file"))])
+        raise FolderRejected([Problem(zip_name, _l("this is not a zip file"))]) from None
     with archive:
         members = archive.infolist()
         problems = [Problem(f"{zip_name}:{m.filename}", reason) for m in members

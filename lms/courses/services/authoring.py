@@ -21,8 +21,16 @@ from lms.core.models import User
 from lms.core.text import fold
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.access import may_create_course
-from lms.courses.models import (Activity, Asset, Course, CourseLecturer, CourseLevel, CourseStatus, LessonContent,
-                                Section)
+from lms.courses.models import (
+    Activity,
+    Asset,
+    Course,
+    CourseLecturer,
+    CourseLevel,
+    CourseStatus,
+    LessonContent,
+    Section,
+)
 from lms.courses.sanitize import is_allowed_video_url
 from lms.courses.services import content as own
 from lms.courses.services.folder import KEY_PATTERN, Problem

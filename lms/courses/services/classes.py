@@ -16,8 +16,18 @@ from lms.core.models import Official, Role, Unit, User
 from lms.core.permissions import may_run_school, school_ids
 from lms.core.services.org import subtree_ids
 from lms.core.services.tabular import FileUnreadable, read_rows
-from lms.courses.models import (Attendance, AttendanceStatus, ClassLecturer, ClassMode, ClassSession, Course,
-                                CourseClass, CourseStatus, Enrolment, EnrolmentStatus)
+from lms.courses.models import (
+    Attendance,
+    AttendanceStatus,
+    ClassLecturer,
+    ClassMode,
+    ClassSession,
+    Course,
+    CourseClass,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
 from lms.courses.services.progress import refresh_course_progress
 from lms.courses.services.rows import insert_if_absent
 

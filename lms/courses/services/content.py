@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l

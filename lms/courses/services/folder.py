@@ -7,9 +7,9 @@ archives that unpack to more than the limits allow.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 import yaml
 from flask import current_app
@@ -159,7 +159,7 @@ class _Reader:
                 return None
         return value
 
-    def activity(self, raw, where: str, seen: set[str]) -> ActivitySpec | None:
+    def activity(self, raw, where: str, seen: set[str]) -> ActivitySpec | None:  # noqa: C901  (one branch per activity type of course.yaml)
         if not isinstance(raw, dict):
             self.problem(_l("%(where)s is not a mapping", where=where))
             return None
@@ -229,18 +229,7 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
     `skip_unavailable` (the demo only) leaves out activities whose type is not registered, listing
     them in `spec.skipped`, instead of refusing the folder."""
     reader = _Reader(folder, skip_unavailable)
-    try:
-        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = _l("line %(line)s", line=mark.line + 1) if mark else ""
-        raise FolderRejected([Problem("course.yaml", _l("it is not valid YAML (%(where)s %(problem)s)", where=where,
-                                                        problem=getattr(error, "problem", "") or ""))])
-    except UnicodeDecodeError:
-        raise FolderRejected([Problem("course.yaml", _l("the file is not UTF-8 text"))])
-    if not isinstance(data, dict):
-        raise FolderRejected([Problem("course.yaml", _l("it must be a mapping of course fields"))])
-
+    data = _load_yaml(folder)
     key = reader.key(data.get("key"), "key")
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -257,6 +246,53 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
     if not isinstance(periods, (int, float)) or isinstance(periods, bool) or not 0 < periods <= 10000:
         reader.problem(_l("periods must be a positive number"))
         periods = 0
+    prerequisites, min_attendance = _completion(reader, data)
+    sources = data.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        reader.problem(_l("sources must be a list of texts"))
+        sources = []
+    school = data.get("school")
+    flags = {}
+    for flag in ("sample", "self_enrol"):
+        flags[flag] = data.get(flag, False)
+        if not isinstance(flags[flag], bool):
+            reader.problem(_l("%(name)s must be true or false", name=flag))
+            flags[flag] = False
+    sections = _sections(reader, data)
+
+    spec = CourseSpec(
+        folder=folder, key=key, version=version, sample=flags["sample"],
+        title=reader.text(data.get("title"), "title", required=True),
+        summary=reader.text(data.get("summary"), "summary", required=False),
+        content_area=area if area in CONTENT_AREAS else "", topics=list(topics), periods=float(periods),
+        level=_choice(reader, data.get("level"), [lv.value for lv in CourseLevel], "all", "level"),
+        school_code=str(school) if school else None, self_enrol=flags["self_enrol"],
+        status=_choice(reader, data.get("status"), [s.value for s in CourseStatus], "draft", "status"),
+        prerequisites=prerequisites, min_attendance=float(min_attendance) if min_attendance is not None else None,
+        sources=list(sources), sections=sections, skipped=reader.skipped)
+    if reader.problems:
+        raise FolderRejected(reader.problems)
+    return spec
+
+
+def _load_yaml(folder: Path) -> dict:
+    """course.yaml as a mapping, or FolderRejected saying why it cannot be read."""
+    try:
+        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = _l("line %(line)s", line=mark.line + 1) if mark else ""
+        raise FolderRejected([Problem("course.yaml", _l("it is not valid YAML (%(where)s %(problem)s)", where=where,
+                                                        problem=getattr(error, "problem", "") or ""))]) from error
+    except UnicodeDecodeError:
+        raise FolderRejected([Problem("course.yaml", _l("the file is not UTF-8 text"))]) from None
+    if not isinstance(data, dict):
+        raise FolderRejected([Problem("course.yaml", _l("it must be a mapping of course fields"))])
+    return data
+
+
+def _completion(reader: _Reader, data: dict) -> tuple[list[str], float | None]:
+    """The `completion` mapping: prerequisite course keys and the minimum attendance (a fraction, or None)."""
     completion = data.get("completion") or {}
     if not isinstance(completion, dict):
         reader.problem(_l("completion must be a mapping"))
@@ -271,18 +307,11 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
                                        or not 0 <= min_attendance <= 1):
         reader.problem(_l("completion.min_attendance must be a fraction from 0 to 1, or null"))
         min_attendance = None
-    sources = data.get("sources") or []
-    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        reader.problem(_l("sources must be a list of texts"))
-        sources = []
-    school = data.get("school")
-    flags = {}
-    for flag in ("sample", "self_enrol"):
-        flags[flag] = data.get(flag, False)
-        if not isinstance(flags[flag], bool):
-            reader.problem(_l("%(name)s must be true or false", name=flag))
-            flags[flag] = False
+    return prerequisites, min_attendance
 
+
+def _sections(reader: _Reader, data: dict) -> list[SectionSpec]:
+    """The sections and their activities; keys must be unique across the course."""
     sections, section_keys, activity_keys = [], set(), set()
     raw_sections = data.get("sections") or []
     if not isinstance(raw_sections, list):
@@ -307,17 +336,4 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
             if spec is not None:
                 section.activities.append(spec)
         sections.append(section)
-
-    spec = CourseSpec(
-        folder=folder, key=key, version=version, sample=flags["sample"],
-        title=reader.text(data.get("title"), "title", required=True),
-        summary=reader.text(data.get("summary"), "summary", required=False),
-        content_area=area if area in CONTENT_AREAS else "", topics=list(topics), periods=float(periods),
-        level=_choice(reader, data.get("level"), [lv.value for lv in CourseLevel], "all", "level"),
-        school_code=str(school) if school else None, self_enrol=flags["self_enrol"],
-        status=_choice(reader, data.get("status"), [s.value for s in CourseStatus], "draft", "status"),
-        prerequisites=prerequisites, min_attendance=float(min_attendance) if min_attendance is not None else None,
-        sources=list(sources), sections=sections, skipped=reader.skipped)
-    if reader.problems:
-        raise FolderRejected(reader.problems)
-    return spec
+    return sections

@@ -61,7 +61,7 @@ class _Plan:
     warnings: list[Problem]
 
 
-def _plan(spec: CourseSpec, user) -> _Plan:
+def _plan(spec: CourseSpec, user) -> _Plan:  # noqa: C901  (every database check of a course folder, so all problems are reported at once)
     """All checks that need the database or the files' bytes; raises FolderRejected with every problem."""
     problems: list[Problem] = []
     school = None
@@ -197,7 +197,8 @@ def _import_activity(course: Course, activity: Activity, activity_spec, folder: 
         raise
     except (DomainError, ValueError) as error:
         source = activity_spec.raw.get("source") or "course.yaml"
-        raise FolderRejected([Problem(str(source), _l("%(key)s: %(reason)s", key=activity_spec.key, reason=str(error)))])
+        reason = _l("%(key)s: %(reason)s", key=activity_spec.key, reason=str(error))
+        raise FolderRejected([Problem(str(source), reason)]) from error
     return str(ref)
 
 

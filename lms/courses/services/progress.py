@@ -19,10 +19,21 @@ from sqlalchemy import bindparam, func, select, update
 from lms.core import activities, audit, events
 from lms.core.db import db, utcnow
 from lms.core.models import User
-from lms.courses.models import (Activity, ActivityProgress, Attendance, AttendanceStatus, ClassMode, ClassSession,
-                                Course, CourseClass, Enrolment, EnrolmentStatus)
+from lms.courses.models import (
+    Activity,
+    ActivityProgress,
+    Attendance,
+    AttendanceStatus,
+    ClassMode,
+    ClassSession,
+    Course,
+    CourseClass,
+    Enrolment,
+    EnrolmentStatus,
+)
 from lms.courses.progress_dates import local_date
 from lms.courses.services.rows import insert_if_absent
+
 
 def progress_row(activity_id: int, user_id: int) -> ActivityProgress:
     """The person's progress on an activity, created on first use (two requests at once make one row)."""

@@ -11,8 +11,15 @@ from lms.core.db import db
 from lms.core.i18n import locale_code, pick
 from lms.core.models import Official, Unit, User
 from lms.core.xlsx import Book
-from lms.courses.models import (Activity, Attendance, AttendanceStatus, ClassSession, CourseClass, Enrolment,
-                                EnrolmentStatus)
+from lms.courses.models import (
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    ClassSession,
+    CourseClass,
+    Enrolment,
+    EnrolmentStatus,
+)
 
 
 @dataclass

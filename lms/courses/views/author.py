@@ -9,8 +9,8 @@ from sqlalchemy import select
 from lms.core import activities
 from lms.core.db import db
 from lms.core.forms import options
-from lms.core.models import School, User
 from lms.core.i18n import locale_code
+from lms.core.models import School, User
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
 from lms.courses.access import editable_courses_condition, is_author, lecturer_school_ids, may_edit_course

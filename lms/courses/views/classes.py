@@ -17,8 +17,17 @@ from lms.core.views.transaction import commits, flash_domain_errors
 from lms.courses.access import may_run_class, may_teach_class, sees_classes, visible_classes_condition
 from lms.courses.forms import ClassForm, EnrolFileForm, EnrolOneForm, EnrolUnitForm, SessionForm
 from lms.courses.labels import MODE
-from lms.courses.models import (Attendance, AttendanceStatus, ClassLecturer, ClassSession, Course, CourseClass,
-                                CourseStatus, Enrolment, EnrolmentStatus)
+from lms.courses.models import (
+    Attendance,
+    AttendanceStatus,
+    ClassLecturer,
+    ClassSession,
+    Course,
+    CourseClass,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
 from lms.courses.progress_dates import zone
 from lms.courses.services import classes as service
 from lms.courses.views import bp

@@ -18,14 +18,21 @@ from lms.core.views.transaction import commits, flash_domain_errors
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.access import may_edit_course
 from lms.courses.labels import LEVEL
-from lms.courses.models import (Asset, Course, CourseClass, CourseStatus, Enrolment, EnrolmentStatus,
-                                LessonContent)
+from lms.courses.models import Asset, Course, CourseClass, CourseStatus, Enrolment, EnrolmentStatus, LessonContent
 from lms.courses.services import progress
 from lms.courses.services.content import INLINE_TYPES
 from lms.courses.services.enrolment import find_enrolment, self_enrol
 from lms.courses.views import bp
-from lms.courses.views.common import (activity_or_404, course_or_404, info, learner_access, learner_snapshot,
-                                      outline, send_stored, visible_to)
+from lms.courses.views.common import (
+    activity_or_404,
+    course_or_404,
+    info,
+    learner_access,
+    learner_snapshot,
+    outline,
+    send_stored,
+    visible_to,
+)
 
 MANUAL = "manual"
 

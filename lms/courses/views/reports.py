@@ -9,6 +9,7 @@ from lms.courses.services.reports import class_report, class_report_xlsx
 from lms.courses.views import bp
 from lms.courses.views.classes import _teaching
 
+
 @bp.get("/classes/<int:class_id>/report")
 @login_required
 def class_report_page(class_id: int):

@@ -26,8 +26,14 @@ from lms.core.services.tabular import FileUnreadable as TableUnreadable
 from lms.core.services.tabular import read_rows
 from lms.core.text import fold
 from lms.core.xlsx import Book
-from lms.quizzes.formats import FileUnreadable, ParsedQuestion, default_name, join_category_path, problem, \
-    split_category_path
+from lms.quizzes.formats import (
+    FileUnreadable,
+    ParsedQuestion,
+    default_name,
+    join_category_path,
+    problem,
+    split_category_path,
+)
 
 LETTERS = "ABCDEFGH"
 COLUMNS: dict[str, tuple[str, ...]] = {

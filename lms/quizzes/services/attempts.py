@@ -25,8 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotFound
-from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, Category, Question, QuestionTag, Quiz,
-                                QuizSlot)
+from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Category, Question, QuestionTag, Quiz, QuizSlot
 from lms.quizzes.services.grading import grade_attempt, lock_attempt
 from lms.quizzes.services.quizzes import is_open, next_start_allowed
 from lms.quizzes.types import InvalidResponse, require_type

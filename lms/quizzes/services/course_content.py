@@ -58,7 +58,7 @@ def _random_specs(settings: dict) -> list[tuple[str, int]]:
     return found
 
 
-def import_course_quiz(*, course_id: int, course_key: str, school_id: int | None, key: str, title: dict,
+def import_course_quiz(*, course_id: int, course_key: str, school_id: int | None, key: str, title: dict,  # noqa: C901  (parse, check and create or update in place, each step refusing with its own message)
                        spec: dict, folder: Path, existing_ref: str | None) -> Quiz:
     """Create or update (in place) the quiz of a course activity from its GIFT file; returns the quiz."""
     path = _source_path(folder, spec.get("source"))
@@ -113,7 +113,7 @@ def import_course_quiz(*, course_id: int, course_key: str, school_id: int | None
     quiz_service.replace_fixed_slots(quiz, fixed)
     for slot in [s for s in quiz.slots if s.is_random]:
         quiz.slots.remove(slot)
-    for full_path, (_, count) in zip(random_paths, random_specs):
+    for full_path, (_, count) in zip(random_paths, random_specs, strict=True):
         category = db.session.scalar(select(Category).where(Category.bank_id == bank.id, Category.path == full_path))
         if category is None:
             raise CourseContentError(_l("settings.random names the category \"%(category)s\", which the quiz file "

@@ -13,17 +13,16 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Float, Integer, bindparam, cast, column, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core import activities, audit, events
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotFound
 from lms.quizzes.activity import QuizActivity
-from lms.quizzes.models import (Attempt, AttemptQuestion, AttemptState, GradingMethod, Question, Quiz,
-                                QuizGrade)
+from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, GradingMethod, Question, Quiz, QuizGrade
 from lms.quizzes.types import get_type
 
 EPSILON = 1e-9

@@ -16,8 +16,16 @@ from sqlalchemy import select
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.text import nfc
-from lms.quizzes.formats import (FORMAT_NAMES, FileUnreadable, ParsedCategory, ParsedQuestion, ParseProblem,
-                                 canonical, join_category_path, split_category_path)
+from lms.quizzes.formats import (
+    FORMAT_NAMES,
+    FileUnreadable,
+    ParsedCategory,
+    ParsedQuestion,
+    ParseProblem,
+    canonical,
+    join_category_path,
+    split_category_path,
+)
 from lms.quizzes.models import Category, Question, QuestionBank
 from lms.quizzes.services.banks import check_common, ensure_category
 from lms.quizzes.types import get_type

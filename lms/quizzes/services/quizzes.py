@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.text import nfc
-from lms.quizzes.models import (Attempt, AttemptState, Category, GradingMethod, Question, QuestionBank, Quiz,
-                                QuizSlot)
+from lms.quizzes.models import Attempt, AttemptState, Category, GradingMethod, Question, QuestionBank, Quiz, QuizSlot
 
 REVIEW_FIELDS = ("review_score_after", "review_answers_after", "review_feedback_after",
                  "review_score_closed", "review_answers_closed", "review_feedback_closed")
@@ -54,7 +53,7 @@ def _flag(value, key: str) -> bool:
     raise DomainError(_l("The setting %(key)s must be true or false."), key=key)
 
 
-def apply_settings(quiz: Quiz, settings: dict) -> None:
+def apply_settings(quiz: Quiz, settings: dict) -> None:  # noqa: C901  (one branch per quiz setting)
     """Apply settings given as a mapping (a course folder's `settings`, or a form); unknown keys are ignored.
 
     pass_mark 0..1, time_limit_minutes (0: none), attempts_allowed (0: unlimited), attempt_delay_minutes,

@@ -73,7 +73,7 @@ def _pearson(xs: list[float], ys: list[float]) -> float | None:
     if len(xs) < 3:
         return None
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     sxx = sum((x - mx) ** 2 for x in xs)
     syy = sum((y - my) ** 2 for y in ys)
     if sxx <= 1e-12 or syy <= 1e-12:

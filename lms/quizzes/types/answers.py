@@ -8,8 +8,19 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.types import (MAX_OPTIONS, EditorColumn, EditorFlag, InvalidQuestion, InvalidResponse,
-                               QuestionType, assign_ids, clamp01, clean_fraction, clean_number, clean_text)
+from lms.quizzes.types import (
+    MAX_OPTIONS,
+    EditorColumn,
+    EditorFlag,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    assign_ids,
+    clamp01,
+    clean_fraction,
+    clean_number,
+    clean_text,
+)
 from lms.quizzes.types.choice import TEXT_FORMATS, percent
 
 MAX_SHORT_RESPONSE = 1000

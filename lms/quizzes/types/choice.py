@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.types import (MAX_OPTIONS, EditorColumn, EditorFlag, InvalidQuestion, InvalidResponse,
-                               QuestionType, assign_ids, clamp01, clean_fraction, clean_text)
+from lms.quizzes.types import (
+    MAX_OPTIONS,
+    EditorColumn,
+    EditorFlag,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    assign_ids,
+    clamp01,
+    clean_fraction,
+    clean_text,
+)
 
 TEXT_FORMATS = ("plain", "moodle", "html", "markdown")
 

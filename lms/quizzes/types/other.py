@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.types import (MAX_OPTIONS, EditorColumn, EditorFlag, InvalidQuestion, InvalidResponse,
-                               QuestionType, assign_ids, clean_text)
+from lms.quizzes.types import (
+    MAX_OPTIONS,
+    EditorColumn,
+    EditorFlag,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    assign_ids,
+    clean_text,
+)
 from lms.quizzes.types.choice import TEXT_FORMATS
 
 MAX_ESSAY = 50_000

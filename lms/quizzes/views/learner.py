@@ -164,7 +164,7 @@ def attempt(attempt_id: int):
     questions = _questions(attempt, page)
     numbers = _numbering(attempt)
     views = _views(attempt, questions)
-    for view, aq in zip(views, questions):
+    for view, aq in zip(views, questions, strict=False):
         view.number = numbers.get(aq.position, 0)
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, page=page, views=views,
                            seconds_left=service.seconds_left(attempt), answered=service.answered_count(attempt),
