@@ -15,12 +15,12 @@ from sqlalchemy.orm import joinedload
 from lms.core.db import db
 from lms.core.models import Unit
 from lms.core.views.transaction import commits
+from lms.core.vocab import CONTENT_AREAS
 from lms.records import dashboard as dash
 from lms.records import tokens
 from lms.records.dates import MAX_YEAR, MIN_YEAR, local_today
 from lms.records.openapi import document
 from lms.records.record import find_official, issuer_name, year_record
-from lms.core.vocab import CONTENT_AREAS
 
 bp = Blueprint("records_api", __name__, url_prefix="/api/v1")
 

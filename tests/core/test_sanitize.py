@@ -5,8 +5,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lms.core.sanitize import (ALLOWED_TAGS, clean_html, escape_plain, html_to_text, is_frame_url, render_markdown,
-                               render_source, url_scheme)
+from lms.core.sanitize import (
+    ALLOWED_TAGS,
+    clean_html,
+    escape_plain,
+    html_to_text,
+    is_frame_url,
+    render_markdown,
+    render_source,
+    url_scheme,
+)
 
 VIDEO = ("www.youtube.com", "player.vimeo.com")
 

@@ -15,6 +15,7 @@ from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, Unit, UnitLevel
 from lms.core.permissions import roles_required
 from lms.core.views.transaction import commits, flash_domain_errors
+from lms.core.vocab import KIND_LABELS, area_label
 from lms.records import requirements as rq
 from lms.records import tokens
 from lms.records.dates import local_today
@@ -22,7 +23,6 @@ from lms.records.forms import RequirementForm, TokenForm
 from lms.records.labels import LEVEL_LABELS
 from lms.records.models import ApiToken, Requirement
 from lms.records.views import bp
-from lms.core.vocab import KIND_LABELS, area_label
 
 
 def _unit_choices(blank: str = "—") -> list[tuple[int, str]]:

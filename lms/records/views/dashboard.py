@@ -13,15 +13,15 @@ from lms.core.i18n import locale_code
 from lms.core.models import Role, Unit
 from lms.core.permissions import roles_required
 from lms.core.views.transaction import commits
-from lms.records.access import may_manage, top_managed_units
+from lms.core.vocab import CONTENT_AREAS, area_label
 from lms.records import dashboard as dash
 from lms.records import exports, jobs
+from lms.records.access import may_manage, top_managed_units
 from lms.records.dates import local_today, parse_year
 from lms.records.labels import LEVEL_LABELS
 from lms.records.models import Requirement
 from lms.records.requirements import STATE_LABELS, active_requirements
 from lms.records.views import bp
-from lms.core.vocab import CONTENT_AREAS, area_label
 
 
 def _page_number() -> int:

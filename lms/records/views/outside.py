@@ -17,13 +17,13 @@ from lms.core.i18n import locale_code
 from lms.core.models import Official, Role, School
 from lms.core.permissions import may_run_school, roles_required, school_ids
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
+from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
+from lms.core.xlsx import XLSX_MIMETYPE, Book
 from lms.records import outside
 from lms.records.dashboard import paginate_rows
 from lms.records.forms import OutsideImportForm, OutsideRecordForm, WithdrawForm
 from lms.records.models import CreditSource, TrainingCredit
 from lms.records.views import bp
-from lms.core.vocab import CONTENT_AREAS, TOPICS, area_label, topic_label
-from lms.core.xlsx import XLSX_MIMETYPE, Book
 
 EVIDENCE_TYPES = storage.DOCUMENT_TYPES | storage.IMAGE_TYPES
 PROVIDER_SUGGESTIONS = ("Nền tảng Bình dân học vụ số", "Học viện Chính trị quốc gia Hồ Chí Minh",

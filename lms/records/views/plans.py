@@ -13,8 +13,9 @@ from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Unit
 from lms.core.views.transaction import commits, flash_domain_errors
-from lms.records.access import may_manage, may_report
+from lms.core.vocab import CONTENT_AREAS, area_label
 from lms.records import exports, plans
+from lms.records.access import may_manage, may_report
 from lms.records.dates import local_today, parse_year
 from lms.records.forms import PlanForm
 from lms.records.labels import LEVEL_LABELS
@@ -22,7 +23,6 @@ from lms.records.models import TrainingPlan
 from lms.records.report import provincial_report
 from lms.records.views import bp
 from lms.records.views.dashboard import starting_units
-from lms.core.vocab import CONTENT_AREAS, area_label
 
 
 def reporters_only(view):

@@ -12,6 +12,7 @@ from lms.core.i18n import locale_code
 from lms.core.models import Official
 from lms.core.permissions import may_run_school, may_see_official
 from lms.core.views.transaction import commits
+from lms.core.vocab import CONTENT_AREAS, area_label, topic_label
 from lms.records import exports, ratelimit, signing, transcript
 from lms.records.dates import local_today, parse_year
 from lms.records.labels import SOURCE_LABELS, political_theory_label
@@ -19,7 +20,6 @@ from lms.records.models import TrainingCredit
 from lms.records.record import issuer_name, year_record
 from lms.records.requirements import STATE_LABELS
 from lms.records.views import bp
-from lms.core.vocab import CONTENT_AREAS, area_label, topic_label
 
 
 def _visible_official(official_id: int) -> Official:
