@@ -302,8 +302,10 @@ def print_report(backend: str, args, figures: dict) -> None:
           f"p95 {ms(percentile(submit_latencies, .95))}, {submit_queries} SQL statements (set-based grading)")
     print(f"  rush: {len(rush_latencies)} submit at once   {rush_rate:.1f} per second; "
           f"p50 {ms(percentile(rush_latencies, .5))}, p95 {ms(percentile(rush_latencies, .95))}")
-    print(f"  http: POST answer         p50 {ms(percentile(http_answers, .5))}, p95 {ms(percentile(http_answers, .95))}")
-    print(f"  http: POST submit         p50 {ms(percentile(http_submits, .5))}, p95 {ms(percentile(http_submits, .95))}")
+    print(f"  http: POST answer         p50 {ms(percentile(http_answers, .5))}, "
+          f"p95 {ms(percentile(http_answers, .95))}")
+    print(f"  http: POST submit         p50 {ms(percentile(http_submits, .5))}, "
+          f"p95 {ms(percentile(http_submits, .95))}")
     print(f"  2,000 submits in 60 s need 33.3 per second: measured {rush_rate:.1f} per second with "
           f"{args.workers} workers on {os.cpu_count()} CPUs ({'enough' if rush_rate >= 33.3 else 'short'}; "
           f"submits of different officials lock different rows, so more workers and cores add up)")

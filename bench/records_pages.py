@@ -89,9 +89,11 @@ def measure(url: str, runs: int, classes: int, seed: int) -> dict:
                                      .where(Unit.code.like(prefix + "%")).order_by(Unit.code).limit(1))
         department, commune = first_with_officials("P01-S"), first_with_officials("P01-X")
         year = local_today().year
-        forty = db.session.scalar(select(Requirement.id).where(Requirement.min_periods == 40, Requirement.active.is_(True)))
+        forty = db.session.scalar(select(Requirement.id).where(Requirement.min_periods == 40,
+                                                               Requirement.active.is_(True)))
         someone = db.session.scalar(select(Official).where(Official.unit_id == department.id).limit(1))
-        for email, unit in (("bench-dept@binhson.example.vn", department), ("bench-commune@binhson.example.vn", commune)):
+        for email, unit in (("bench-dept@binhson.example.vn", department),
+                            ("bench-commune@binhson.example.vn", commune)):
             if db.session.scalar(select(User.id).where(User.email == email)) is None:
                 user = User(email=email, display_name=unit.name_vi)
                 user.set_password(PASSWORD)

@@ -78,14 +78,16 @@ def run_scripts(smoke: bool) -> None:
 
 
 def write_table() -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
     rows = []
     for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text())
         figures = {k: v for k, v in data.items() if k not in ("scenario", "when", "name", "error_samples")}
         text = ", ".join(f"{k}={v}" for k, v in figures.items())
         rows.append(f"| {data.get('name', data['scenario'])} | {data['when']} | {text} |")
-    table = "\n".join([START, f"Measured at commit {commit} on {time.strftime('%Y-%m-%d')} (2 cores, PostgreSQL 15).", "",
+    table = "\n".join([START, f"Measured at commit {commit} on {time.strftime('%Y-%m-%d')} "
+                              "(2 cores, PostgreSQL 15).", "",
                        "### Targets", "", "| target | bound | measured | verdict |", "|---|---|---|---|",
                        *target_rows(RESULTS), "", "### All figures", "",
                        "| scenario | when | figures |", "|---|---|---|", *rows, END])

@@ -113,7 +113,8 @@ def my_learning(server: Server, settings: Settings) -> dict:
 
 
 def lesson_page(server: Server, settings: Settings) -> dict:
-    """Officials enrolled in a course opening its lesson pages (a first view records progress; repeats write nothing)."""
+    """Officials enrolled in a course opening its lesson pages (a first view records progress; repeats write
+    nothing)."""
     course = busiest_course(server)
     if course is None:
         return {"skipped": "no course has learners"}

@@ -48,7 +48,8 @@ TARGETS = [
     Target("certificate PDFs rendered per second (two processes, 2 cores)", "certificates_class",
            lambda r: r["render_two_processes_pages_per_s"], 150, False, " pages/s"),
     Target("class ZIP of 16,006 PDFs, peak memory", "certificates_class", lambda r: r["zip_peak_mb"], 300, True, " MB"),
-    Target("100,000 officials imported from XLSX", "core_import_officials", lambda r: r["first_import_s"], 60, True, " s"),
+    Target("100,000 officials imported from XLSX", "core_import_officials",
+           lambda r: r["first_import_s"], 60, True, " s"),
     Target("100,000 officials imported, peak memory", "core_import_officials",
            lambda r: r["first_import_peak_mb"], 500, True, " MB"),
 ]
@@ -65,7 +66,8 @@ def rows(results: Path) -> list[str]:
         try:
             value = measure()
         except (OSError, KeyError, ValueError):
-            lines.append(f"| {label} | {'≤' if target.at_most else '≥'} {target.bound:g}{target.unit} | not measured | |")
+            lines.append(f"| {label} | {'≤' if target.at_most else '≥'} {target.bound:g}{target.unit} "
+                         "| not measured | |")
             continue
         met = value <= target.bound if target.at_most else value >= target.bound
         if met:

@@ -3,7 +3,8 @@ PostgreSQL, one shared storage folder, and an `lms scheduler` beside each gunico
 
 Each node is set up as if it were its own machine: its own instance folder and its own environment;
 what the nodes share is what the README's production section says they must share (the database
-URL, SECRET_KEY, PUBLIC_BASE_URL, STORAGE_PATH on the shared mount, which holds the transcript signing key too; PROXY_COUNT=1).
+URL, SECRET_KEY, PUBLIC_BASE_URL, STORAGE_PATH on the shared mount, which holds the transcript signing key
+too; PROXY_COUNT=1).
 
 1. The official's journey through nginx: log in, My learning, the course, its five lessons, the
    final quiz (start, save every answer, submit, review), the certificate it earns (the PDF rendered
@@ -559,7 +560,8 @@ def main() -> None:  # noqa: C901  (one check after another of a scripted two-no
                     sys.stderr.write(f"--- node {node.name} scheduler log\n{node.scheduler_log()[-3000:]}\n")
                     log = node.instance / "gunicorn.log"
                     if log.exists():
-                        sys.stderr.write(f"--- node {node.name} gunicorn log\n{log.read_text(errors='replace')[-3000:]}\n")
+                        sys.stderr.write(f"--- node {node.name} gunicorn log\n"
+                                         f"{log.read_text(errors='replace')[-3000:]}\n")
                 if nginx is not None:
                     sys.stderr.write(f"--- nginx error log\n{nginx.error_log()}\n")
     figures["seconds"] = round(time.perf_counter() - began, 1)

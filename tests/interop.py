@@ -12,7 +12,8 @@ def _find() -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("shared/interop/ is neither beside this checkout nor at /work/shared (set LMS_TEST_INTEROP)")
+    raise FileNotFoundError("shared/interop/ is neither beside this checkout nor at /work/shared "
+                            "(set LMS_TEST_INTEROP)")
 
 
 INTEROP = _find()

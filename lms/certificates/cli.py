@@ -74,8 +74,9 @@ def issue_class(class_id: int, as_json: bool):
     not_eligible = [{"user_id": v.candidate.user_id, "official_id": v.candidate.official_id,
                      "reasons": [str(r) for r in v.reasons]} for v in eligibility.verdicts if v.reasons]
     emit({"ok": True, "issued": len(report.issued), "already": report.already, "not_eligible": not_eligible,
-          "seconds": seconds}, as_json, [f"class {class_id}: {len(report.issued)} issued, {report.already} already held, "
-                                         f"{len(not_eligible)} not eligible ({seconds} s)"], ok=True)
+          "seconds": seconds}, as_json,
+         [f"class {class_id}: {len(report.issued)} issued, {report.already} already held, "
+          f"{len(not_eligible)} not eligible ({seconds} s)"], ok=True)
 
 
 @group.command("daily", help="Run the daily work now: expire certificates, open renewals, forget old counters.")

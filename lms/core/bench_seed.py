@@ -110,8 +110,9 @@ def seed_core(context: SeedContext) -> None:
     schools = [School(code="P01-TCT", name_vi="Trường Chính trị tỉnh Bình Sơn", name_en="Binh Son Political School",
                       unit_id=province.id, place="Bình Sơn", signer_title="HIỆU TRƯỞNG", signer_name="Nguyễn Văn Hiệu",
                       governing_body="TỈNH ỦY BÌNH SƠN"),
-               School(code="P01-TTBD", name_vi="Trung tâm Bồi dưỡng cán bộ tỉnh Bình Sơn", name_en="Binh Son Training Centre",
-                      unit_id=departments[0].id, place="Bình Sơn", signer_title="GIÁM ĐỐC", signer_name="Lê Thị Bồi",
+               School(code="P01-TTBD", name_vi="Trung tâm Bồi dưỡng cán bộ tỉnh Bình Sơn",
+                      name_en="Binh Son Training Centre", unit_id=departments[0].id, place="Bình Sơn",
+                      signer_title="GIÁM ĐỐC", signer_name="Lê Thị Bồi",
                       governing_body="SỞ NỘI VỤ TỈNH BÌNH SƠN")]
     db.session.add_all(schools)
     db.session.flush()
@@ -130,7 +131,8 @@ def seed_core(context: SeedContext) -> None:
                      "email": f"bs{n:07d}@binhson.example.vn", "created_at": now, "updated_at": now})
     insert_batches(Official, rows)
     db.session.flush()
-    ids = dict(db.session.execute(select(Official.employee_code, Official.id).where(Official.employee_code.like("BS%"))).all())
+    ids = dict(db.session.execute(
+        select(Official.employee_code, Official.id).where(Official.employee_code.like("BS%"))).all())
     context.official_ids = [ids[f"BS{n:07d}"] for n in range(context.officials)]
 
     template = User(display_name="x")
@@ -144,9 +146,11 @@ def seed_core(context: SeedContext) -> None:
         select(User.official_id, User.id).where(User.login_code.like("BS%"))).all())
 
     staff = [("bench-admin@binhson.example.vn", "Quản trị", [(Role.admin, {})]),
-             ("bench-school@binhson.example.vn", "Quản trị trường", [(Role.school_admin, {"school_id": schools[0].id})]),
+             ("bench-school@binhson.example.vn", "Quản trị trường",
+              [(Role.school_admin, {"school_id": schools[0].id})]),
              ("bench-manager@binhson.example.vn", "Quản lý tỉnh", [(Role.unit_manager, {"unit_id": province.id})])]
-    staff += [(f"bench-lecturer{n}@binhson.example.vn", f"Giảng viên {n}", [(Role.lecturer, {"school_id": schools[n % 2].id})])
+    staff += [(f"bench-lecturer{n}@binhson.example.vn", f"Giảng viên {n}",
+               [(Role.lecturer, {"school_id": schools[n % 2].id})])
               for n in range(20)]
     for email, name, grants in staff:
         user = User(email=email, display_name=name, password_hash=context.password_hash)

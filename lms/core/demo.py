@@ -24,23 +24,29 @@ UNITS = [
     # code, name_vi, name_en, level, kind, parent, valid_to, successor
     ("T01", "Tỉnh Sơn Hà (dữ liệu mẫu)", "Son Ha Province (sample data)", "province", "province", None, None, None),
     ("T01-SNV", "Sở Nội vụ", "Department of Home Affairs", "province", "department", "T01", None, None),
-    ("T01-SKHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", "province", "department", "T01", None, None),
+    ("T01-SKHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", "province", "department", "T01",
+     None, None),
     ("T01-STC", "Sở Tài chính", "Department of Finance", "province", "department", "T01", None, None),
-    ("T01-SNNMT", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", "province", "department", "T01", None, None),
-    ("T01-VP", "Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee", "province", "agency", "T01", None, None),
+    ("T01-SNNMT", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", "province",
+     "department", "T01", None, None),
+    ("T01-VP", "Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee", "province", "agency",
+     "T01", None, None),
     ("T01-X-ANBINH", "Phường An Bình", "An Binh Ward", "commune", "ward", "T01", None, None),
     ("T01-X-TANPHU", "Xã Tân Phú", "Tan Phu Commune", "commune", "commune", "T01", None, None),
     ("T01-X-HOABINH", "Xã Hòa Bình", "Hoa Binh Commune", "commune", "commune", "T01", None, None),
     ("T01-X-SONGCAU", "Phường Sông Cầu", "Song Cau Ward", "commune", "ward", "T01", None, None),
-    ("T01-H-TANPHU", "Huyện Tân Phú (đến 30/6/2025)", "Tan Phu District (until 30/6/2025)", "district", "district", "T01", date(2025, 6, 30), "T01-X-TANPHU"),
+    ("T01-H-TANPHU", "Huyện Tân Phú (đến 30/6/2025)", "Tan Phu District (until 30/6/2025)", "district", "district",
+     "T01", date(2025, 6, 30), "T01-X-TANPHU"),
 ]
 SCHOOLS = [
     ("TCT-T01", "Trường Chính trị tỉnh Sơn Hà", "Son Ha Provincial Political School", "T01", "Sơn Hà",
      "HIỆU TRƯỞNG", "Trần Minh Đức", "TỈNH ỦY SƠN HÀ"),
-    ("TTBD-SNV", "Trung tâm Bồi dưỡng cán bộ, công chức - Sở Nội vụ", "Training Centre of the Department of Home Affairs",
-     "T01-SNV", "Sơn Hà", "GIÁM ĐỐC", "Lê Thị Thu Hà", "SỞ NỘI VỤ TỈNH SƠN HÀ"),
+    ("TTBD-SNV", "Trung tâm Bồi dưỡng cán bộ, công chức - Sở Nội vụ",
+     "Training Centre of the Department of Home Affairs", "T01-SNV", "Sơn Hà", "GIÁM ĐỐC", "Lê Thị Thu Hà",
+     "SỞ NỘI VỤ TỈNH SƠN HÀ"),
 ]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+          "Dương"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Kim"]
 GIVEN_M = ["An", "Bảo", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn", "Việt"]
@@ -111,7 +117,8 @@ def seed_people() -> list[tuple[str, str, str]]:  # noqa: C901  (demo data laid 
     ]
     lines = []
     for role, email, login_code, name, official_id, grants in accounts:
-        user = db.session.scalar(select(User).where((User.email == email) if email else (User.login_code == login_code)))
+        user = db.session.scalar(select(User).where((User.email == email) if email
+                                                    else (User.login_code == login_code)))
         if user is None:
             user = User(email=email, login_code=login_code, display_name=name, official_id=official_id)
             user.set_password(DEMO_PASSWORD)

@@ -222,7 +222,8 @@ class _PrePass(HTMLParser):
         if tag == "pre" and not self_closing:
             self.in_pre += 1
         self._check_attrs(attrs)
-        parts = [tag] + [name if value is None else f'{name}="{html.escape(value, quote=True)}"' for name, value in attrs]
+        parts = [tag] + [name if value is None else f'{name}="{html.escape(value, quote=True)}"'
+                         for name, value in attrs]
         self.out.append("<" + " ".join(parts) + ("/>" if self_closing else ">"))
 
     def handle_startendtag(self, tag, attrs):

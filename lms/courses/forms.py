@@ -64,7 +64,8 @@ class ActivityForm(FlaskForm):
     title_vi = StringField(_l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=255)])
     required = BooleanField(_l("Required for completion"))
-    format = RadioField(_l("Written in"), choices=options([("markdown", "Markdown"), ("html", "HTML")]), default="markdown")
+    format = RadioField(_l("Written in"), choices=options([("markdown", "Markdown"), ("html", "HTML")]),
+                        default="markdown")
     body_vi = TextAreaField(_l("Lesson (Vietnamese)"), validators=[Optional()], render_kw={"rows": 18})
     body_en = TextAreaField(_l("Lesson (English, optional)"), validators=[Optional()], render_kw={"rows": 10})
     manual = BooleanField(_l("Learners mark it done themselves (instead of on opening)"))

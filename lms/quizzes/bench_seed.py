@@ -8,7 +8,8 @@ took which quiz and whether they passed
 three graded attempts (earlier ones failed, the last one passing when it must), every question asked with
 a response that grades as planned, and the person's quiz grade. Each result goes back as an
 lms.core.events.ActivityOutcome in `context.shared["activity_outcomes"]`, for whoever keeps progress to
-write it, as the `activity_completed` receiver would have. Nothing of another plugin is touched. Set-based (executemany in batches), deterministic from `context.rng("quizzes")`.
+write it, as the `activity_completed` receiver would have. Nothing of another plugin is touched.
+Set-based (executemany in batches), deterministic from `context.rng("quizzes")`.
 """
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from lms.core.db import db
 from lms.core.models import School
 
 BANK_KEY = "mau-chuyen-doi-so"
+# A backslash at the end of a line is Python's line continuation (the two lines are one), not a GIFT escape.
 GIFT = """$CATEGORY: Chuyển đổi số
 
-::Chữ ký số::[plain]Chữ ký số được dùng trong giao dịch điện tử có giá trị pháp lý tương đương chữ ký tay khi đáp ứng đủ điều kiện theo quy định.{TRUE#Chữ ký số hợp lệ có giá trị như chữ ký tay.#Đúng.}
+::Chữ ký số::[plain]Chữ ký số được dùng trong giao dịch điện tử có giá trị pháp lý tương đương chữ ký tay \
+khi đáp ứng đủ điều kiện theo quy định.{TRUE#Chữ ký số hợp lệ có giá trị như chữ ký tay.#Đúng.}
 
 ::Dịch vụ công trực tuyến::[plain]Cổng nào là nơi người dân nộp hồ sơ dịch vụ công trực tuyến trên toàn quốc?{
 \t=Cổng Dịch vụ công quốc gia#Đúng.

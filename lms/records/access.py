@@ -14,7 +14,8 @@ def _managed(user) -> list[tuple[int, str, UnitLevel]]:
     if has_request_context() and key in g:
         return g.get(key)
     ids = [grant.unit_id for grant in user.grants if grant.role is Role.unit_manager and grant.unit_id is not None]
-    rows = [tuple(r) for r in db.session.execute(select(Unit.id, Unit.path, Unit.level).where(Unit.id.in_(ids)))] if ids else []
+    rows = ([tuple(r) for r in db.session.execute(select(Unit.id, Unit.path, Unit.level).where(Unit.id.in_(ids)))]
+            if ids else [])
     if has_request_context():
         setattr(g, key, rows)
     return rows

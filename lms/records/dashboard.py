@@ -110,7 +110,8 @@ def unit_dashboard(unit: Unit, year: int, today: date) -> Dashboard:
                 children[child_id].add(figures)
     # Units that have closed (merged) and hold nobody any more are left out of the list.
     shown = [c for c in children.values() if c.officials or c.unit.valid_to is None]
-    return Dashboard(unit, year, [r for r in requirements if whole.requirements.get(r.id, RequirementFigures()).applicable],
+    return Dashboard(unit, year,
+                     [r for r in requirements if whole.requirements.get(r.id, RequirementFigures()).applicable],
                      whole, own, shown)
 
 
@@ -175,7 +176,8 @@ def officials_in_unit(unit: Unit, year: int, today: date, requirements: list[Req
             .order_by(Official.name_folded, Official.id))
 
 
-def behind_query(unit: Unit, year: int, requirement: Requirement, today: date, *, include_on_track: bool = False) -> Select:
+def behind_query(unit: Unit, year: int, requirement: Requirement, today: date, *,
+                 include_on_track: bool = False) -> Select:
     """Officials of the subtree to whom `requirement` applies and who are behind, most periods missing first."""
     pivot = rq.year_pivot(year)
     status = rq.status_expressions(requirement, pivot, year, today)

@@ -45,7 +45,8 @@ def remind_behind(unit: Unit, year: int, requirement: Requirement, today: date) 
         sent = notify(user_id, REMINDER, {
             "requirement_vi": requirement.name_vi, "requirement_en": requirement.name_en, "year": year,
             "done": row.total, "missing": row.missing,
-        }, link=f"/records/?year={year}", dedupe_key=f"records-remind:{user_id}:{requirement.id}:{year}:{week_key(today)}")
+        }, link=f"/records/?year={year}",
+            dedupe_key=f"records-remind:{user_id}:{requirement.id}:{year}:{week_key(today)}")
         reminded += sent is not None
     return reminded, len(rows)
 
@@ -64,7 +65,8 @@ def send_behind_digest(today: date | None = None) -> str:
             continue
         data = dash.unit_dashboard(unit, year, today)
         items = [{"requirement_id": r.id, "name_vi": r.name_vi, "name_en": r.name_en,
-                  "behind": data.whole.requirements[r.id].behind, "applicable": data.whole.requirements[r.id].applicable}
+                  "behind": data.whole.requirements[r.id].behind,
+                  "applicable": data.whole.requirements[r.id].applicable}
                  for r in data.requirements if data.whole.requirements[r.id].behind]
         if not items:
             continue

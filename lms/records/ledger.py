@@ -167,12 +167,14 @@ def _apply_many(credits: list[tuple[int, int, int, str, CreditSource, float]], s
     statement = dialect_insert(unit)
     statement = statement.on_conflict_do_update(
         index_elements=["year", "unit_id", "content_area", "source"],
-        set_={"periods": unit.periods + statement.excluded.periods, "credits": unit.credits + statement.excluded.credits})
+        set_={"periods": unit.periods + statement.excluded.periods,
+              "credits": unit.credits + statement.excluded.credits})
     db.session.execute(statement, list(per_unit.values()))
     if sign < 0:
         for year, official_id in per_official:
             db.session.execute(delete(official).where(official.year == year, official.official_id == official_id,
-                                                      official.credits <= 0).execution_options(synchronize_session=False))
+                                                      official.credits <= 0)
+                               .execution_options(synchronize_session=False))
         for year, unit_id, area, source in per_unit:
             db.session.execute(delete(unit).where(unit.year == year, unit.unit_id == unit_id,
                                                   unit.content_area == area, unit.source == source, unit.credits <= 0)

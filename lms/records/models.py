@@ -55,7 +55,8 @@ class TrainingCredit(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("core_units.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("core_schools.id"))
     provider: Mapped[str] = mapped_column(String(255), default="")  # outside: who ran the training
-    certificate_id: Mapped[int | None] = mapped_column(Integer)  # the issued certificate's id (a reference, no foreign key)
+    # The issued certificate's id (a reference, no foreign key).
+    certificate_id: Mapped[int | None] = mapped_column(Integer)
     verification_code: Mapped[str | None] = mapped_column(String(64))
     class_id: Mapped[int | None] = mapped_column(Integer)  # the class's id in the course catalogue (a reference)
     evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("core_files.id"))

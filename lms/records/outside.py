@@ -209,9 +209,10 @@ def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, re
             earned_on = None
             problems.append(Problem(row.line, "earned_on", str(_l("This is not a date (dd/mm/yyyy)."))))
         if not problems:
-            record = OutsideRecord(official_id=official_id, title_vi=v.get("title_vi", ""), title_en=v.get("title_en", ""),
-                                   content_area=area, periods=v.get("periods", ""), earned_on=earned_on,
-                                   provider=v.get("provider", ""), topics=tuple(row_topics), note=v.get("note", ""))
+            record = OutsideRecord(official_id=official_id, title_vi=v.get("title_vi", ""),
+                                   title_en=v.get("title_en", ""), content_area=area, periods=v.get("periods", ""),
+                                   earned_on=earned_on, provider=v.get("provider", ""), topics=tuple(row_topics),
+                                   note=v.get("note", ""))
             try:
                 record = check(record)
             except InvalidRecord as problem:
@@ -230,7 +231,8 @@ def import_outside(stream: BinaryIO, filename: str, *, evidence_file_id: int, re
     if report.problems and not valid_only:
         return report
     already = set(db.session.scalars(select(TrainingCredit.source_id).where(
-        TrainingCredit.source == CreditSource.outside, TrainingCredit.source_id.in_([natural_key(r) for _, r in parsed]))))
+        TrainingCredit.source == CreditSource.outside,
+        TrainingCredit.source_id.in_([natural_key(r) for _, r in parsed]))))
     for _line, record in parsed:
         if natural_key(record) in already:
             report.unchanged += 1

@@ -34,7 +34,8 @@ def check_unit_for_year(unit: Unit, year: int) -> None:
         if unit.successor_id is not None:
             successor = db.session.get(Unit, unit.successor_id)
             raise DomainError(_l("%(unit)s was merged into %(successor)s on %(day)s: make the %(year)s plan for "
-                                 "%(successor)s."), unit=unit.name_vi, successor=successor.name_vi if successor else "?",
+                                 "%(successor)s."),
+                              unit=unit.name_vi, successor=successor.name_vi if successor else "?",
                               day=format_day(date.fromordinal(unit.valid_to.toordinal() + 1)), year=year)
         raise DomainError(_l("%(unit)s closed on %(day)s and cannot have a plan for %(year)s."),
                           unit=unit.name_vi, day=format_day(unit.valid_to), year=year)

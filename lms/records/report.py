@@ -116,7 +116,8 @@ def provincial_report(root: Unit, year: int) -> ProvincialReport:  # noqa: C901 
 
     in_subtree = select(Unit.id).where(Unit.path.startswith(root.path))
     plan_rows = db.session.execute(
-        select(TrainingPlan.unit_id, PlanTarget.content_area, func.sum(PlanTarget.classes), func.sum(PlanTarget.trainees))
+        select(TrainingPlan.unit_id, PlanTarget.content_area, func.sum(PlanTarget.classes),
+               func.sum(PlanTarget.trainees))
         .join(PlanTarget, PlanTarget.plan_id == TrainingPlan.id)
         .where(TrainingPlan.year == year, TrainingPlan.unit_id.in_(in_subtree))
         .group_by(TrainingPlan.unit_id, PlanTarget.content_area))

@@ -175,7 +175,8 @@ def area_column(area: str) -> str:
 def year_pivot(year: int):
     """A subquery: per official, periods in `year` in total and per content area (one row each, or none)."""
     t = OfficialYearTotal
-    return (select(t.official_id, t.total.label("total"), *[getattr(t, area).label(area_column(area)) for area in CONTENT_AREAS])
+    return (select(t.official_id, t.total.label("total"),
+                   *[getattr(t, area).label(area_column(area)) for area in CONTENT_AREAS])
             .where(t.year == year).subquery("pivot"))
 
 

@@ -19,7 +19,8 @@ from flask import current_app
 
 def key_path() -> Path:
     configured = current_app.config.get("RECORDS_SIGNING_KEY_PATH")
-    return Path(configured) if configured else Path(current_app.config["STORAGE_PATH"]) / "keys" / "platform-ed25519.pem"
+    return (Path(configured) if configured
+            else Path(current_app.config["STORAGE_PATH"]) / "keys" / "platform-ed25519.pem")
 
 
 def private_key() -> Ed25519PrivateKey:

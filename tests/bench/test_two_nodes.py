@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def nginx_installed() -> bool:
-    return bool(shutil.which("nginx") or any(os.access(p, os.X_OK) for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")))
+    return bool(shutil.which("nginx")
+                or any(os.access(p, os.X_OK) for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")))
 
 
 @pytest.mark.postgres

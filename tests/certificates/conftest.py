@@ -53,7 +53,8 @@ def make_template(app):
 
     def factory(school, **kw):
         template = CertificateTemplate(
-            school_id=school.id, name=kw.pop("name", "Giấy chứng nhận"), kind=kw.pop("kind", CertificateKind.completion),
+            school_id=school.id, name=kw.pop("name", "Giấy chứng nhận"),
+            kind=kw.pop("kind", CertificateKind.completion),
             title=kw.pop("title", "GIẤY CHỨNG NHẬN"), subtitle=kw.pop("subtitle", "HOÀN THÀNH KHÓA BỒI DƯỠNG"),
             body=kw.pop("body", "Đã hoàn thành khóa bồi dưỡng"), **kw)
         db.session.add(template)
@@ -112,7 +113,8 @@ def class_setup(fake_catalog, school, template, make_rule, make_learner):
         course_id = course_id or next(_ids)
         course = fake_catalog.courses_by_id.get(course_id) or fake_catalog.add_course(course_id, school_id=school.id)
         klass = fake_catalog.add_class(class_id or next(_ids), course, school_id=school.id)
-        rule = make_rule(template, course, klass=None if course_rule else klass, **({"min_final_score": 0.5} | (rule_kw or {})))
+        rule = make_rule(template, course, klass=None if course_rule else klass,
+                         **({"min_final_score": 0.5} | (rule_kw or {})))
         setup = ClassSetup(fake_catalog, course, klass, rule)
         for name in names:
             user, official = make_learner(name)

@@ -18,8 +18,9 @@ class FakeCatalog:
     classes_by_id: dict[int, ClassFacts] = field(default_factory=dict)
     rosters: dict[int, list[RosterEntry]] = field(default_factory=dict)
 
-    def add_course(self, course_id: int = 1, *, key: str | None = None, title_vi: str = "Bồi dưỡng kiến thức quản lý nhà nước",
-                   title_en: str = "State management refresher", periods: float = 40, school_id: int | None = None,
+    def add_course(self, course_id: int = 1, *, key: str | None = None,
+                   title_vi: str = "Bồi dưỡng kiến thức quản lý nhà nước", title_en: str = "State management refresher",
+                   periods: float = 40, school_id: int | None = None,
                    content_area: str = "state_management", topics: tuple[str, ...] = ("public_administration",),
                    version: int = 1) -> CourseFacts:
         course = CourseFacts(id=course_id, key=key or f"course-{course_id}", version=version, title_vi=title_vi,

@@ -53,7 +53,8 @@ def test_revoking_withdraws_the_credit_and_shows_on_the_verify_page(issue_class,
     status = client.get(f"/verify/{cert.verification_code}.json").get_json()["status"]
     assert (status["state"], status["revocation_ground"]) == ("revoked", "fraud")
     # Nothing is issued again for the revoked certificate without a new completion.
-    verdict = next(v for v in class_eligibility(cert.class_id, DAY).verdicts if v.candidate.official_id == cert.official_id)
+    verdict = next(v for v in class_eligibility(cert.class_id, DAY).verdicts
+                   if v.candidate.official_id == cert.official_id)
     assert verdict.outcome == "not_eligible" and [r.code for r in verdict.reasons] == ["revoked"]
 
 

@@ -30,7 +30,8 @@ def test_certificates_expire_on_their_date(issue_class, client):
     assert renewal.expire_due(date(2026, 3, 28)) == [cert.id]
     db.session.commit()
     assert cert.status is Status.expired
-    assert db.session.scalar(select(AuditEntry.reason).where(AuditEntry.action == "certificate.expired")) == "expiry date"
+    assert db.session.scalar(
+        select(AuditEntry.reason).where(AuditEntry.action == "certificate.expired")) == "expiry date"
     assert renewal.expire_due(date(2026, 3, 29)) == []
     assert "verdict-expired" in client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
 

@@ -14,7 +14,8 @@ from lms.core.db import db
 
 LMS = Path(__file__).resolve().parents[2] / "lms"
 TEMPLATES = LMS.parent / "templates"
-PLUGIN_PACKAGES = sorted(p.name for p in LMS.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name != "core")
+PLUGIN_PACKAGES = sorted(p.name for p in LMS.iterdir()
+                         if p.is_dir() and (p / "__init__.py").exists() and p.name != "core")
 
 
 def imported_lms_packages(path: Path) -> set[str]:
@@ -136,7 +137,8 @@ def plugin_files(plugin: str) -> list[Path]:
     and migrations, which are history (a rename must name the old column; table prefixes are tested above)."""
     roots = [LMS / plugin, TEMPLATES / plugin, LMS / "static" / plugin]
     return sorted(f for root in roots if root.is_dir() for f in root.rglob("*")
-                  if f.suffix in SOURCE_SUFFIXES and not {"translations", "migrations"} & set(f.relative_to(root).parts))
+                  if f.suffix in SOURCE_SUFFIXES
+                  and not {"translations", "migrations"} & set(f.relative_to(root).parts))
 
 
 def _words_naming(other: str) -> set[str]:

@@ -56,4 +56,5 @@ def test_demo_seed_is_idempotent(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM core_officials")).scalar() == 50
-        assert conn.execute(sa.text("SELECT count(*) FROM core_users WHERE email = 'admin@sonha.example.vn'")).scalar() == 1
+        assert conn.execute(
+            sa.text("SELECT count(*) FROM core_users WHERE email = 'admin@sonha.example.vn'")).scalar() == 1

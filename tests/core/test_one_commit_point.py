@@ -68,7 +68,8 @@ def test_no_view_commits_or_rolls_back_by_hand():
 
 
 def test_every_allowed_exception_is_still_needed():
-    seen = {(relative, function) for relative, tree in _view_modules() for function, _verb, _line in _hand_written(tree)}
+    seen = {(relative, function)
+            for relative, tree in _view_modules() for function, _verb, _line in _hand_written(tree)}
     assert ALLOWED - seen == set(), "remove these from ALLOWED"
 
 

@@ -43,7 +43,8 @@ def count_officials() -> int:
 
 
 def test_csv_upserts_by_employee_code(app, units):
-    data = HEADER + "CB1,Nguyễn Văn An,14/03/1985,SNV,công chức,Chuyên viên,an@x.vn\nCB2,Lê Thị Hoa,1990-01-02,T01,viên chức,,\n"
+    data = HEADER + ("CB1,Nguyễn Văn An,14/03/1985,SNV,công chức,Chuyên viên,an@x.vn\n"
+                     "CB2,Lê Thị Hoa,1990-01-02,T01,viên chức,,\n")
     report = import_officials(csv_file(data), "ds.csv")
     assert report.ok and report.applied and (report.created, report.updated) == (2, 0)
     db.session.commit()

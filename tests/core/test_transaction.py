@@ -11,7 +11,8 @@ from lms.core.errors import DomainError, NotFound
 from lms.core.models import Unit, UnitLevel
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 
-PAGE = "{% for category, message in get_flashed_messages(with_categories=true) %}[{{ category }}] {{ message }}\n{% endfor %}"
+PAGE = ("{% for category, message in get_flashed_messages(with_categories=true) %}"
+        "[{{ category }}] {{ message }}\n{% endfor %}")
 
 
 def _add_unit(code: str) -> Unit:

@@ -35,8 +35,10 @@ def commune(make_unit, make_official, make_user):
     office = make_unit("Văn phòng UBND xã", parent=commune, level=UnitLevel.commune, code="X-TP-VP")
     elsewhere = make_unit("Xã Hòa Bình", parent=province, level=UnitLevel.commune, code="X-HB")
     people = {}
-    for code, name, unit, account in [("CB001", "Nguyễn Văn An", commune, True), ("CB002", "Trần Thị Bình", office, True),
-                                      ("CB003", "Lê Văn Cường", office, True), ("CB004", "Phạm Thị Dung", commune, False),
+    for code, name, unit, account in [("CB001", "Nguyễn Văn An", commune, True),
+                                      ("CB002", "Trần Thị Bình", office, True),
+                                      ("CB003", "Lê Văn Cường", office, True),
+                                      ("CB004", "Phạm Thị Dung", commune, False),
                                       ("CB005", "Hoàng Văn Em", elsewhere, True)]:
         official = make_official(name, unit=unit, code=code)
         people[code] = make_user(official=official, name=name, password="x") if account else official
@@ -45,7 +47,8 @@ def commune(make_unit, make_official, make_user):
 
 def _fields(course, school, **overrides) -> service.ClassFields:
     values = dict(course_id=course.id, code="TCT-2025-01", title_vi="", title_en="", school_id=school.id, unit_id=None,
-                  mode="in_person", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), capacity=None, place="Hội trường A",
+                  mode="in_person", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), capacity=None,
+                  place="Hội trường A",
                   min_attendance=None, credit_on_attendance=False, lecturer_ids=[])
     values.update(overrides)
     return service.ClassFields(**values)
@@ -81,7 +84,8 @@ def test_only_school_admins_open_and_fill_classes(teacher, school, make_school, 
     db.session.commit()
     client = login(teacher)
     assert client.get(f"/courses/classes/{course_class.id}").status_code == 200  # teaches it
-    assert client.post(f"/courses/classes/{course_class.id}/enrol/one", data={"employee_code": "CB001"}).status_code == 403
+    assert client.post(f"/courses/classes/{course_class.id}/enrol/one",
+                       data={"employee_code": "CB001"}).status_code == 403
     assert client.get(f"/courses/classes/{course_class.id}/edit").status_code == 403
     assert client.get("/courses/classes/new").status_code == 403
     client.post("/logout")
@@ -192,7 +196,8 @@ def test_attendance_on_a_phone_completes_an_in_person_class(school_admin, teache
     assert 'type="radio"' in page and "Có mặt" in page and "Vắng có phép" in page and "<legend>" in page
     by_code = {e.user_id: e.id for e in db.session.scalars(select(Enrolment))}
     an, binh = by_code[people["CB001"].id], by_code[people["CB002"].id]
-    client.post(f"/courses/classes/{course_class.id}/sessions/{first.id}", data={f"e-{an}": "present", f"e-{binh}": "absent"})
+    client.post(f"/courses/classes/{course_class.id}/sessions/{first.id}",
+                data={f"e-{an}": "present", f"e-{binh}": "absent"})
     completed = [p for name, p in recorded_events if name == "course_completed"]
     assert [p.user_id for p in completed] == [people["CB001"].id]  # 1 of 2 sessions >= 50 %
     [credit] = [p for name, p in recorded_events if name == "class_attended"]

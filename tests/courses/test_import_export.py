@@ -44,7 +44,8 @@ def _problems(rejected: FolderRejected) -> list[tuple[str, str]]:
 
 def test_import_creates_the_course_with_its_structure_and_files(imported, school):
     course = imported
-    assert (course.key, course.version, course.status.value, course.school_id) == ("tin-hoc-van-phong", 1, "published", school.id)
+    assert (course.key, course.version, course.status.value, course.school_id) == (
+        "tin-hoc-van-phong", 1, "published", school.id)
     assert course.title_en == "Office computing for commune civil servants"
     assert [s.key for s in course.sections] == ["phan-1", "phan-2"]
     assert [a.key for a in course.sections[1].activities] == ["video-gioi-thieu", "cong-dich-vu-cong", "bai-2"]
@@ -169,7 +170,8 @@ def test_hostile_lesson_html_is_cleaned_and_reported_by_file(app, school, course
         '<svg onload="alert(3)"><script>alert(4)</script></svg>'
         '<div style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:99">phủ</div>', encoding="utf-8")
     report = import_course(course_folder)
-    stored = db.session.scalar(select(LessonContent.html_vi).where(LessonContent.source_path == "lessons/02-thu-dien-tu.html"))
+    stored = db.session.scalar(select(LessonContent.html_vi)
+                               .where(LessonContent.source_path == "lessons/02-thu-dien-tu.html"))
     for bad in ("script", "onclick", "javascript", "svg", "alert", "position", "z-index"):
         assert bad not in stored
     assert "<p>Chào</p>" in stored and "phủ" in stored
@@ -264,7 +266,8 @@ class NoteType(ActivityType):
         return {"source": f"notes/{ref}.txt", "settings": self.store[ref]["settings"]}
 
 
-def test_other_types_import_and_export_through_the_registry_and_failures_leave_nothing(app, school, course_folder, tmp_path):
+def test_other_types_import_and_export_through_the_registry_and_failures_leave_nothing(app, school, course_folder,
+                                                                                        tmp_path):
     NoteType.store = {}
     activities.register(app, NoteType())
     (course_folder / "note.txt").write_text("Ghi chú", encoding="utf-8")

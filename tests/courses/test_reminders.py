@@ -43,7 +43,8 @@ def test_due_reminders_go_out_once_per_threshold(app, learner, make_user, make_o
     assert notices[0].params == {"course_vi": "Khóa chuyen-doi-so", "course_en": "Course chuyen-doi-so",
                                  "due_on": "06/10/2025", "days": 5}
     assert notices[0].link == "/courses/c/chuyen-doi-so/resume"
-    assert db.session.scalar(select(OutboxMessage.to_address).where(OutboxMessage.user_id == learner.id)) == learner.email
+    assert db.session.scalar(
+        select(OutboxMessage.to_address).where(OutboxMessage.user_id == learner.id)) == learner.email
 
     vi = render_notification("courses/due_soon", notices[0].params, locale="vi", link=notices[0].link,
                              recipient_name="Trần Thị Bình")

@@ -104,8 +104,9 @@ def test_uploads_that_lie_about_their_type_are_refused(lecturer, school, login):
     client = login(lecturer)
     _create(client, school)
     png = (FIXTURE_FILES / "bo-cuc.png").read_bytes()
-    response = client.post("/courses/author/c/ky-nang-so-co-ban/files", data={"file": (io.BytesIO(png), "tai-lieu.pdf")},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = client.post("/courses/author/c/ky-nang-so-co-ban/files",
+                           data={"file": (io.BytesIO(png), "tai-lieu.pdf")}, content_type="multipart/form-data",
+                           follow_redirects=True)
     assert "tai-lieu.pdf: tên tệp ghi .pdf nhưng nội dung thực là image/png" in response.get_data(as_text=True)
     response = client.post("/courses/author/c/ky-nang-so-co-ban/files",
                            data={"file": (io.BytesIO(b"<svg onload=alert(1)>"), "hinh.svg")},
@@ -175,7 +176,8 @@ def test_reordering_and_deleting_activities_keeps_positions_tidy(imported, lectu
     client = login(lecturer)
     base = "/courses/author/c/tin-hoc-van-phong"
     client.post(f"{base}/a/bai-2/move", data={"direction": "up"})
-    keys = [a.key for a in db.session.scalars(select(Activity).where(Activity.section_id == activity(imported, "bai-2").section_id)
+    keys = [a.key for a in db.session.scalars(select(Activity)
+                                               .where(Activity.section_id == activity(imported, "bai-2").section_id)
                                                .order_by(Activity.position))]
     assert keys == ["video-gioi-thieu", "bai-2", "cong-dich-vu-cong"]
     client.post(f"{base}/a/bai-2/delete")

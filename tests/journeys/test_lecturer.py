@@ -215,7 +215,8 @@ def _assert_clean(region) -> None:
             if (['script', 'style', 'iframe', 'form', 'input', 'svg', 'object', 'embed'].includes(tag)) found.push(tag);
             for (const attr of el.attributes) {
                 const name = attr.name.toLowerCase();
-                if (name.startsWith('on') || name === 'style' || name === 'id' || name === 'class') found.push(tag + '@' + name);
+                if (name.startsWith('on') || name === 'style' || name === 'id' || name === 'class') \
+found.push(tag + '@' + name);
                 if (/^\\s*(javascript|data):/i.test(attr.value)) found.push(tag + '@' + name + '=' + attr.value);
             }
         }

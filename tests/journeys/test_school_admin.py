@@ -106,7 +106,8 @@ def test_a_school_admin_runs_a_class_from_opening_to_a_revoked_certificate(actor
     issue.click()
     issued = page.locator("main table").filter(has_text="Số vào sổ")
     expect(issued.locator("tbody tr")).to_have_count(5)
-    me.shot("class-certificates", "the class's certificates", show=page.get_by_role("heading", name="Đã cấp cho lớp này"))
+    me.shot("class-certificates", "the class's certificates",
+            show=page.get_by_role("heading", name="Đã cấp cho lớp này"))
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tất cả về trong một tệp ZIP").click()
     archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
@@ -121,7 +122,8 @@ def test_a_school_admin_runs_a_class_from_opening_to_a_revoked_certificate(actor
     revoking = page.locator("form[action$='/revoke']")
     ground = revoking.get_by_label("Căn cứ thu hồi")
     ground.select_option(index=1 if ground.locator("option").count() > 1 else 0)
-    revoking.get_by_label("Ghi chú (lý do và căn cứ, chứng cứ)").fill("Cấp nhầm: học viên vắng buổi học (biên bản số 12).")
+    revoking.get_by_label("Ghi chú (lý do và căn cứ, chứng cứ)").fill(
+        "Cấp nhầm: học viên vắng buổi học (biên bản số 12).")
     revoking.get_by_role("button", name="Thu hồi chứng chỉ").click()
     expect(page.locator("main")).to_contain_text("Đã thu hồi")
     me.check("the revoked certificate")

@@ -64,8 +64,9 @@ class SmtpServer:
 def smtp_server(app):
     """A port the app mails to; the server is not started (call `.start()`), so tests can begin 'down'."""
     server = SmtpServer(free_port())
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Trường Chính trị <lms@sonha.example.vn>",
-                      MAIL_TIMEOUT_SECONDS=5, MAIL_RETRY_BASE_SECONDS=60)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
+                      MAIL_FROM="Trường Chính trị <lms@sonha.example.vn>", MAIL_TIMEOUT_SECONDS=5,
+                      MAIL_RETRY_BASE_SECONDS=60)
     yield server
     server.stop()
 

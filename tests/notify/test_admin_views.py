@@ -18,8 +18,8 @@ def test_jobs_page_shows_every_job_with_next_last_result_and_failures(app, clien
     specs = {s.id: s for s in collected_jobs(app)}
     run_job(app, specs["core.housekeeping"], "web-1:42")
     db.session.merge(JobState(job_id="core.mail_outbox", description="", trigger="", consecutive_failures=3,
-                              total_runs=7, total_failures=4, last_status="error", last_result="MailServerDown: refused",
-                              next_run_at=utcnow(), updated_at=utcnow()))
+                              total_runs=7, total_failures=4, last_status="error",
+                              last_result="MailServerDown: refused", next_run_at=utcnow(), updated_at=utcnow()))
     db.session.add(SchedulerLease(name="scheduler", holder="web-1:42", expires_at=utcnow()))
     login(admin(make_user))
     page = client.get("/admin/jobs/").get_data(as_text=True)

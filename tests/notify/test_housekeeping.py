@@ -25,7 +25,8 @@ def test_housekeeping_purges_old_rows_only(app, make_user):
                            .values(status=status, sent_at=sent_at, created_at=long_ago))
     db.session.add_all([
         LoginAttempt(account_key="x", address="1.2.3.4", at=long_ago), LoginAttempt(account_key="x", address="1.2.3.4"),
-        PasswordResetRequest(account_key="x", address="1.2.3.4", at=long_ago), PasswordResetRequest(account_key="x", address="1.2.3.4"),
+        PasswordResetRequest(account_key="x", address="1.2.3.4", at=long_ago),
+        PasswordResetRequest(account_key="x", address="1.2.3.4"),
         PasswordResetToken(user_id=user.id, token_hash="a" * 64, expires_at=long_ago),
         PasswordResetToken(user_id=user.id, token_hash="b" * 64, expires_at=now + timedelta(hours=1)),
         JobRun(job_id="j", node="n", started_at=long_ago, status="ok"), JobRun(job_id="j", node="n", status="ok"),

@@ -42,7 +42,8 @@ def test_gift_documentation_walkthrough_and_escapes():
     assert len(found) == 14
     thanksgiving = next(q for q in found if q.name == "Thanksgiving Date")
     assert "the _____ Thursday" in thanksgiving.text
-    assert next(q for q in found if q.name == "Kanji Origins").text == "Japanese characters originally\ncame from what country?"
+    assert next(q for q in found if q.name == "Kanji Origins").text == ("Japanese characters originally\n"
+                                                                        "came from what country?")
     assert found[5].text_format == "markdown"
     equals = next(q for q in found if q.name == "Which answer equals 5?")
     assert [o["text"] for o in equals.data["options"]] == ["= 2 + 2", "= 2 + 3", "= 2 + 4"]

@@ -236,7 +236,8 @@ def test_lecturer_writes_a_question_of_each_type_with_the_editor(client, login, 
         assert response.status_code == 302, (qtype, response.data[:2000])
     saved = {q.qtype: q for q in db.session.scalars(select(Question).where(Question.name.startswith("Soạn")))}
     assert set(saved) == set(forms)
-    assert saved["numerical"].data["answers"][0]["value"] == 3.5 and saved["numerical"].data["answers"][0]["tolerance"] == 0.1
+    assert (saved["numerical"].data["answers"][0]["value"] == 3.5
+            and saved["numerical"].data["answers"][0]["tolerance"] == 0.1)
     assert saved["essay"].data["min_words"] == 10 and saved["single_choice"].tags == ["soạn", "thử"]
     bad = client.post(f"/quizzes/banks/{bank.id}/questions/new?type=single_choice", data={
         "category_id": category.id, "text": "Không có đáp án đúng", "text_format": "plain",

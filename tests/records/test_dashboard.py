@@ -161,7 +161,8 @@ def test_who_is_behind_page_and_export(app, province, make_user, login, client):
     sheet = load_workbook(io.BytesIO(export.data)).worksheets[0]
     codes = [r[0] for r in sheet.iter_rows(min_row=6, values_only=True)]
     assert codes == [r.official.employee_code for r in rows]
-    assert client.get(f"/records/dashboard/behind?unit={province['top'].id}&year=2024&requirement=9999").status_code == 404
+    assert client.get(f"/records/dashboard/behind?unit={province['top'].id}&year=2024"
+                      "&requirement=9999").status_code == 404
 
 
 def test_lists_run_a_fixed_number_of_queries(app, province, make_user, make_official, login, client, count_queries,
@@ -169,7 +170,8 @@ def test_lists_run_a_fixed_number_of_queries(app, province, make_user, make_offi
     login(make_user(roles=["admin"]))
     forty = db.session.scalar(select(rq.Requirement).where(rq.Requirement.name_vi == "40 tiết"))
     urls = [f"/records/dashboard/behind?unit={province['top'].id}&year=2024&requirement={forty.id}",
-            f"/records/report?unit={province['top'].id}&year=2024", f"/records/plans?unit={province['top'].id}&year=2024"]
+            f"/records/report?unit={province['top'].id}&year=2024",
+            f"/records/plans?unit={province['top'].id}&year=2024"]
     counts = []
     for extra in (0, 8):
         for n in range(extra):

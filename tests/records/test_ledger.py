@@ -264,8 +264,9 @@ def test_send_many_gives_plain_receivers_one_call_per_payload(app, make_official
     try:
         person = make_official()
         events.send_many(events.certificate_issued, [events.CertificateIssued(
-            certificate_id=n, official_id=person.id, school_id=None, title_vi="Lớp", title_en="", content_area="science_technology_digital",
-            topics=(), periods=1.0, issued_on=date(2025, 1, 2), verification_code=f"VS{n}") for n in (1, 2, 3)])
+            certificate_id=n, official_id=person.id, school_id=None, title_vi="Lớp", title_en="",
+            content_area="science_technology_digital", topics=(), periods=1.0, issued_on=date(2025, 1, 2),
+            verification_code=f"VS{n}") for n in (1, 2, 3)])
     finally:
         events.certificate_issued.disconnect(plain)
     assert seen == [1, 2, 3]

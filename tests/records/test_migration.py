@@ -19,12 +19,13 @@ def test_upgrading_builds_the_year_rows_from_the_ledger(empty_database_url, inst
         run(text("INSERT INTO core_officials (id, employee_code, full_name, name_folded, gender, unit_id, position, "
                  "kind, rank, political_theory_level, political_theory_school, created_at, updated_at) VALUES "
                  "(1, 'CB1', 'A', 'a', '', 1, '', 'cadre', '', '', '', '2025-01-01', '2025-01-01')"))
-        for n, (area, periods, withdrawn) in enumerate([("political_theory", 8, None), ("job_position", 4.5, None),
-                                                        ("job_position", 16, "2025-04-01"), ("political_theory", 2, None)]):
-            run(text("INSERT INTO core_records_credits (official_id, source, source_id, title_vi, title_en, content_area, "
-                     "topics, periods, earned_on, year, unit_id, provider, note, created_at, withdrawn_at, "
-                     "withdrawn_reason) VALUES (1, 'certificate', :sid, 'T', '', :area, '[]', :periods, '2025-03-01', "
-                     "2025, 1, '', '', '2025-03-01', :withdrawn, '')"),
+        for n, (area, periods, withdrawn) in enumerate([
+                ("political_theory", 8, None), ("job_position", 4.5, None),
+                ("job_position", 16, "2025-04-01"), ("political_theory", 2, None)]):
+            run(text("INSERT INTO core_records_credits (official_id, source, source_id, title_vi, title_en, "
+                     "content_area, topics, periods, earned_on, year, unit_id, provider, note, created_at, "
+                     "withdrawn_at, withdrawn_reason) VALUES (1, 'certificate', :sid, 'T', '', :area, '[]', :periods, "
+                     "'2025-03-01', 2025, 1, '', '', '2025-03-01', :withdrawn, '')"),
                 {"sid": str(n), "area": area, "periods": periods, "withdrawn": withdrawn})
         db.session.commit()
         migrate.upgrade()  # to every head: records_0001 then moves the tables to the plugin's prefix

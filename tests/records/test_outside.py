@@ -91,7 +91,8 @@ def test_recording_one_with_evidence_through_the_page(app, make_official, make_u
                            content_type="multipart/form-data")
     assert response.status_code == 302
     [credit] = credits()
-    assert credit.topics == ["digital_transformation", "ai_skills"] and credit.evidence.content_type == "application/pdf"
+    assert (credit.topics == ["digital_transformation", "ai_skills"]
+            and credit.evidence.content_type == "application/pdf")
     # a double click adds nothing and says so
     again = client.post("/records/outside/new", data=dict(form, evidence=(io.BytesIO(pdf_bytes()), "gcn.pdf")),
                         content_type="multipart/form-data", follow_redirects=True)

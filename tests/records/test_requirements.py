@@ -31,9 +31,11 @@ def test_expected_fraction_runs_through_the_year():
 def test_evaluate_met_on_track_behind_and_missing(app):
     req = make_requirement(min_periods=40, area_minimums={"political_theory": 8, "science_technology_digital": 8})
     mid_year = date(2025, 7, 1)  # just under half the year has passed
-    met = rq.evaluate(req, {"political_theory": 8, "science_technology_digital": 10, "job_position": 30}, 2025, mid_year)
+    met = rq.evaluate(req, {"political_theory": 8, "science_technology_digital": 10, "job_position": 30},
+                      2025, mid_year)
     assert met.state is rq.State.met and met.missing == 0
-    track = rq.evaluate(req, {"political_theory": 4, "science_technology_digital": 4, "job_position": 12}, 2025, mid_year)
+    track = rq.evaluate(req, {"political_theory": 4, "science_technology_digital": 4, "job_position": 12},
+                        2025, mid_year)
     assert track.state is rq.State.on_track and track.missing == 20
     behind = rq.evaluate(req, {"job_position": 30}, 2025, mid_year)
     assert behind.state is rq.State.behind
@@ -145,7 +147,8 @@ def test_switching_on_checks_overlaps(app):
     ({"min_periods": None}, "Hãy đặt số tiết tối thiểu"),
     ({"min_periods": -4}, "phải từ 0 đến 2000"),
     ({"min_periods": 10_000}, "phải từ 0 đến 2000"),
-    ({"min_periods": 8, "area_minimums": {"political_theory": 6, "job_position": 6}}, "lớn hơn số tiết tối thiểu chung"),
+    ({"min_periods": 8, "area_minimums": {"political_theory": 6, "job_position": 6}},
+     "lớn hơn số tiết tối thiểu chung"),
     ({"area_minimums": {"cooking": 4}}, "Nội dung bồi dưỡng không hợp lệ: cooking"),
 ])
 def test_requirements_that_make_no_sense_are_refused(app, changes, message):

@@ -123,7 +123,8 @@ class Page:
              line_width: float = 1) -> None:
         self.ops.append(("rect", x, y, w, h, fill, stroke, line_width))
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, *, color: Color = BLACK, line_width: float = 0.8) -> None:
+    def line(self, x1: float, y1: float, x2: float, y2: float, *, color: Color = BLACK,
+             line_width: float = 0.8) -> None:
         self.ops.append(("line", x1, y1, x2, y2, color, line_width))
 
     def modules(self, x: float, y: float, size: float, rows: list[list[bool]], *, color: Color = BLACK) -> None:
@@ -165,7 +166,8 @@ class Document:
         content_ref = writer.stream(b"", content)
         resources = b"<< /ProcSet [/PDF /Text /ImageC /ImageB]"
         if font_refs:
-            resources += b" /Font <<" + b"".join(f" /{name} {ref} 0 R".encode() for name, ref in font_refs.values()) + b" >>"
+            resources += (b" /Font <<" + b"".join(f" /{name} {ref} 0 R".encode() for name, ref in font_refs.values())
+                          + b" >>")
         if image_refs:
             resources += b" /XObject <<" + b"".join(f" /Im{i + 1} {ref} 0 R".encode()
                                                   for i, ref in enumerate(image_refs)) + b" >>"
@@ -180,7 +182,8 @@ class Document:
             file_ref = writer.stream(f"/Type /EmbeddedFile /Subtype /{mime.replace('/', '#2F')} "
                                      f"/Params << /Size {len(data)} >>".encode(), data, compress=False)
             spec_ref = writer.add(b"<< /Type /Filespec /F " + pdf_string(name) + b" /UF " + pdf_string(name)
-                                  + f" /AFRelationship /Data /EF << /F {file_ref} 0 R /UF {file_ref} 0 R >> >>".encode())
+                                  + f" /AFRelationship /Data /EF << /F {file_ref} 0 R "
+                                    f"/UF {file_ref} 0 R >> >>".encode())
             catalog += (b" /Names << /EmbeddedFiles << /Names [" + pdf_string(name)
                         + f" {spec_ref} 0 R] >> >> /AF [{spec_ref} 0 R]".encode())
         lang = self.info.get("Lang")
@@ -234,7 +237,8 @@ class Document:
                 if stroke:
                     paint.append(f"{_color(stroke)} RG {_number(line_width)} w")
                 operator = "B" if fill and stroke else ("f" if fill else "S")
-                out.append(f"{' '.join(paint)} {_number(x)} {_number(h - y - hh)} {_number(w)} {_number(hh)} re {operator}")
+                out.append(f"{' '.join(paint)} {_number(x)} {_number(h - y - hh)} {_number(w)} {_number(hh)} "
+                           f"re {operator}")
             elif op[0] == "line":
                 _, x1, y1, x2, y2, color, line_width = op
                 out.append(f"{_color(color)} RG {_number(line_width)} w {_number(x1)} {_number(h - y1)} m "
@@ -260,7 +264,8 @@ class Document:
                 out.append(" ".join(parts))
             elif op[0] == "image":
                 _, index, x, y, w, hh = op
-                out.append(f"q {_number(w)} 0 0 {_number(hh)} {_number(x)} {_number(h - y - hh)} cm /Im{index + 1} Do Q")
+                out.append(f"q {_number(w)} 0 0 {_number(hh)} {_number(x)} {_number(h - y - hh)} "
+                           f"cm /Im{index + 1} Do Q")
         return "\n".join(out).encode("ascii")
 
 

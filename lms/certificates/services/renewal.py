@@ -99,8 +99,8 @@ def unit_managers(official_ids: set[int]) -> dict[int, list[int]]:
     unit_ids = {int(part) for path in paths.values() for part in path.strip("/").split("/") if part}
     managers: dict[int, list[int]] = {}
     for user_id, unit_id in db.session.execute(select(Grant.user_id, Grant.unit_id).join(User, User.id == Grant.user_id)
-                                               .where(Grant.role == Role.unit_manager, Grant.unit_id.in_(unit_ids or {0}),
-                                                      User.active.is_(True))):
+                                               .where(Grant.role == Role.unit_manager,
+                                                      Grant.unit_id.in_(unit_ids or {0}), User.active.is_(True))):
         managers.setdefault(unit_id, []).append(user_id)
     found = {}
     for official_id, path in paths.items():

@@ -184,7 +184,8 @@ def _check_official(row, units: dict, seen: dict) -> list[Problem]:  # noqa: C90
         problems.append(Problem(line, "full_name", _l("The name is longer than 200 characters.")))
     unit_code = v.get("unit_code", "").strip()
     if unit_code not in units:
-        problems.append(Problem(line, "unit_code", _l("There is no unit with the code %(code)s.") % {"code": unit_code}))
+        problems.append(Problem(line, "unit_code",
+                                _l("There is no unit with the code %(code)s.") % {"code": unit_code}))
     if v.get("kind", "").strip().lower() not in KIND_ALIASES:
         problems.append(Problem(line, "kind", _l("The kind must be cadre, civil servant or public employee.")))
     try:

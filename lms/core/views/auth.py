@@ -50,7 +50,8 @@ def change_password():
     if form.validate_on_submit():
         with flash_domain_errors():
             accounts.change_password(current_user, form.current.data, form.new.data, form.confirm.data)
-            login_user(current_user._get_current_object())  # the session version changed: renew this session, end the others
+            # The session version changed: renew this session, end the others.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.home"))
     return render_template("core/change_password.html", form=form)

@@ -83,7 +83,7 @@ class OfficialForm(FlaskForm):
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     rank = StringField(_l("Rank or title"), validators=[Optional(), Length(max=200)])
     political_theory_level = SelectField(_l("Political-theory qualification"), choices=options([
-        ("", "—"), ("elementary", _l("Elementary")), ("intermediate", _l("Intermediate")), ("advanced", _l("Advanced"))]),
-        validators=[Optional()])
+        ("", "—"), ("elementary", _l("Elementary")), ("intermediate", _l("Intermediate")),
+        ("advanced", _l("Advanced"))]), validators=[Optional()])
     political_theory_school = StringField(_l("Awarded by (school)"), validators=[Optional(), Length(max=255)])
     political_theory_year = IntegerField(_l("Year awarded"), validators=[Optional(), NumberRange(1950, 2100)])

@@ -284,7 +284,8 @@ def save_video(activity: Activity, *, url: str, asset_path: str, percent: int) -
             raise DomainError(_l("Videos may only be embedded from the allowed hosts (https)."))
         content.url, content.asset_path = url, ""
     else:
-        if not db.session.scalar(select(exists().where(Asset.course_id == activity.course_id, Asset.path == asset_path))):
+        if not db.session.scalar(select(exists().where(Asset.course_id == activity.course_id,
+                                                       Asset.path == asset_path))):
             raise DomainError(_l("Give an embed address or choose an uploaded video."))
         if PurePosixPath(asset_path).suffix.lower() not in own.VIDEO_EXTENSIONS:
             raise DomainError(_l("That file is not a video."))

@@ -69,7 +69,8 @@ def _apply(course_class: CourseClass, fields: ClassFields) -> None:
     course_class.title_vi = fields.title_vi.strip() or course.title_vi
     course_class.title_en = fields.title_en.strip() or course.title_en
     course_class.school_id, course_class.unit_id = fields.school_id, fields.unit_id
-    course_class.mode, course_class.starts_on, course_class.ends_on = ClassMode(fields.mode), fields.starts_on, fields.ends_on
+    course_class.mode, course_class.starts_on, course_class.ends_on = (
+        ClassMode(fields.mode), fields.starts_on, fields.ends_on)
     course_class.capacity, course_class.place = fields.capacity, fields.place.strip()
     course_class.min_attendance = fields.min_attendance
     course_class.credit_on_attendance = fields.credit_on_attendance
@@ -250,15 +251,17 @@ def record_attendance(course_class: CourseClass, session: ClassSession, marks: d
         raise DomainError(_l("That session belongs to another class."))
     enrolled = set(db.session.scalars(select(Enrolment.id).where(
         Enrolment.class_id == course_class.id, Enrolment.status == EnrolmentStatus.active)))
-    current = {a.enrolment_id: a for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))}
+    current = {a.enrolment_id: a
+               for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))}
     now, changed = utcnow(), 0
     for enrolment_id, status in marks.items():
         if enrolment_id not in enrolled:
             continue
         row = current.get(enrolment_id)
         if row is None:
-            insert_if_absent(Attendance, {"session_id": session.id, "enrolment_id": enrolment_id, "status": status.value,
-                                          "note": "", "recorded_by": recorded_by, "recorded_at": now},
+            insert_if_absent(Attendance, {"session_id": session.id, "enrolment_id": enrolment_id,
+                                          "status": status.value, "note": "", "recorded_by": recorded_by,
+                                          "recorded_at": now},
                              ["session_id", "enrolment_id"])
             changed += 1
         elif row.status is not status:

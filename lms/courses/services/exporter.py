@@ -23,7 +23,8 @@ def _text(vi: str, en: str) -> dict:
 
 
 def course_mapping(course: Course, activity_specs: dict[int, dict]) -> dict:
-    school_code = db.session.scalar(select(School.code).where(School.id == course.school_id)) if course.school_id else None
+    school_code = (db.session.scalar(select(School.code).where(School.id == course.school_id))
+                   if course.school_id else None)
     sections = db.session.scalars(select(Section).where(Section.course_id == course.id).order_by(Section.position))
     data = {
         "key": course.key, "version": course.version, "sample": course.sample,

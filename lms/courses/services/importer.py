@@ -160,7 +160,8 @@ def _apply_structure(course: Course, spec: CourseSpec, plan: _Plan) -> None:
     layout = []
     for position, section_spec in enumerate(spec.sections):
         section = sections.get(section_spec.key) or Section(course_id=course.id, key=section_spec.key)
-        section.position, section.title_vi, section.title_en = position, section_spec.title["vi"], section_spec.title["en"]
+        section.position, section.title_vi, section.title_en = (
+            position, section_spec.title["vi"], section_spec.title["en"])
         ordered = []
         for index, activity_spec in enumerate(section_spec.activities):
             activity = current.get(activity_spec.key) or Activity(course_id=course.id, key=activity_spec.key,

@@ -1,11 +1,11 @@
 """Progress and completion.
 
 An activity is complete when its type says so (viewed, marked done, file opened, video watched far
-enough, or as another plugin's type reports through the core's `report_outcome`). A course is complete for an enrolment when its rules
-hold: required activities complete (online and blended classes), enough attendance (in-person and
-blended classes), prerequisite courses complete. Completion is recorded once, by a conditional
-UPDATE, and only then is `course_completed` sent; each enrolment stores its percentage, refreshed when
-something changes rather than recomputed on every page view.
+enough, or as another plugin's type reports through the core's `report_outcome`). A course is complete
+for an enrolment when its rules hold: required activities complete (online and blended classes), enough
+attendance (in-person and blended classes), prerequisite courses complete. Completion is recorded once,
+by a conditional UPDATE, and only then is `course_completed` sent; each enrolment stores its percentage,
+refreshed when something changes rather than recomputed on every page view.
 """
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def remind_due_courses(on: date | None = None) -> int:
         days = (row.due_on - on).days
         threshold = next(t for t in thresholds if days <= t)
         notice = notify(row.user_id, "courses/due_soon",
-                        {"course_vi": row.title_vi, "course_en": row.title_en, "due_on": _day(row.due_on), "days": days},
+                        {"course_vi": row.title_vi, "course_en": row.title_en, "due_on": _day(row.due_on),
+                         "days": days},
                         link=_path("courses.resume", key=row.key),
                         dedupe_key=f"courses:due:{row.id}:{row.due_on.isoformat()}:{threshold}")
         sent += notice is not None

@@ -52,7 +52,8 @@ def class_report(course_class: CourseClass) -> tuple[list[ReportRow], int]:
                 .group_by(Attendance.enrolment_id, Attendance.status)):
             counts[enrolment_id][status.value] = n
     last_ids = {r[0].last_activity_id for r in rows if r[0].last_activity_id}
-    titles = {a.id: pick(a, "title") for a in db.session.scalars(select(Activity).where(Activity.id.in_(last_ids or {0})))}
+    titles = {a.id: pick(a, "title")
+              for a in db.session.scalars(select(Activity).where(Activity.id.in_(last_ids or {0})))}
     sessions = db.session.scalar(select(func.count()).select_from(ClassSession)
                                  .where(ClassSession.class_id == course_class.id)) or 0
     report = []

@@ -12,7 +12,8 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 def fmt_periods(value) -> str:
     number = float(value or 0)
-    return str(int(number)) if number.is_integer() else f"{number:g}".replace(".", "," if locale_code() == "vi" else ".")
+    return (str(int(number)) if number.is_integer()
+            else f"{number:g}".replace(".", "," if locale_code() == "vi" else "."))
 
 
 @bp.context_processor
@@ -35,7 +36,8 @@ def course_helpers():
         "mode_label": lambda code: labels.label(labels.MODE, code),
         "level_label": lambda code: labels.label(labels.LEVEL, code),
         "attendance_label": lambda code: labels.label(labels.ATTENDANCE, code),
-        "type_label": type_label, "content_formats": content_formats, "level_labels": labels.LEVEL, "mode_labels": labels.MODE,
+        "type_label": type_label, "content_formats": content_formats,
+        "level_labels": labels.LEVEL, "mode_labels": labels.MODE,
         "area_label": lambda code: area_label(code, locale_code()),
         "topic_label": lambda code: topic_label(code, locale_code()),
         "content_areas": list(CONTENT_AREAS), "topics": list(TOPICS),

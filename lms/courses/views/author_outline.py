@@ -127,7 +127,8 @@ def _activity_form(course, activity: Activity, content: LessonContent | None) ->
     form.asset_path.choices = options([("", "—")] + [(p, p) for p in paths])
     kind = activities.get(activity.type)
     if activity.type not in OWN_TYPES and kind is not None:
-        form.ref.choices = options([("", "—")] + [(str(r), label) for r, label in kind.choices(course.id, course.school_id)])
+        form.ref.choices = options([("", "—")] + [(str(r), label)
+                                                  for r, label in kind.choices(course.id, course.school_id)])
     if request.method == "GET":
         if content is not None:
             form.format.data = content.format or "markdown"
@@ -163,7 +164,8 @@ def _save(course, activity: Activity, form: ActivityForm) -> list:
 def edit_activity(key: str, activity_key: str):
     course = editable(key)
     activity = activity_or_404(course, activity_key)
-    content = db.session.get(LessonContent, int(activity.ref)) if activity.type in OWN_TYPES and activity.ref.isdigit() else None
+    content = (db.session.get(LessonContent, int(activity.ref))
+               if activity.type in OWN_TYPES and activity.ref.isdigit() else None)
     form = _activity_form(course, activity, content)
     preview, removed = None, []
     if form.validate_on_submit():

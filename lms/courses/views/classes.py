@@ -216,7 +216,8 @@ def enrol_file(class_id: int):
         flash(_("Choose a CSV or XLSX file."), "error")
         return _back(course_class, "enrol")
     upload = form.file.data
-    _fill(course_class, lambda: service.enrol_codes(course_class, service.read_codes(upload.stream, upload.filename or "")))
+    _fill(course_class, lambda: service.enrol_codes(course_class,
+                                                    service.read_codes(upload.stream, upload.filename or "")))
     return _back(course_class, "roster")
 
 

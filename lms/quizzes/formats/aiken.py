@@ -58,8 +58,8 @@ def parse_aiken(raw: bytes) -> list:  # noqa: C901  (a line-by-line state machin
             return
         options = [{"text": option, "fraction": 1.0 if key == letter else 0.0, "feedback": ""}
                    for key, option in question.options]
-        items.append(ParsedQuestion(line=question.line, qtype="single_choice", name=default_name(body, "plain"), text=body,
-                                    text_format="plain", data={"options": options, "shuffle": True}))
+        items.append(ParsedQuestion(line=question.line, qtype="single_choice", name=default_name(body, "plain"),
+                                    text=body, text_format="plain", data={"options": options, "shuffle": True}))
 
     for number, raw_line in enumerate(_LINES.split(text), start=1):
         line = raw_line.strip()

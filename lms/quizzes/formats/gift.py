@@ -178,7 +178,8 @@ def _parse_body(line: int, name: str, text: str, category: str | None):
         return ParsedQuestion(line=line, qtype="description", name=name, text=question_text, text_format=fmt,
                               category=category)
     if start < 0 or finish < start or text.count("{") != 1 or text.count("}") != 1:
-        return problem(line, _l("The braces { } of the answers are not balanced (write \\{ or \\} for a literal brace)."))
+        return problem(line,
+                       _l("The braces { } of the answers are not balanced (write \\{ or \\} for a literal brace)."))
     answer_text = text[start + 1:finish].strip()
     if text.endswith("}"):
         question_text = text[:start]

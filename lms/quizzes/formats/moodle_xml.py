@@ -37,7 +37,8 @@ FROM_MOODLE = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "pl
                "1": "html", "0": "moodle", "2": "plain", "4": "markdown"}
 TO_MOODLE = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_text", "markdown": "markdown"}
 UNSUPPORTED = {"multianswer": "Cloze", "calculated": "Calculated", "calculatedsimple": "Calculated",
-               "calculatedmulti": "Calculated", "ddwtos": "Drag and drop into text", "gapselect": "Select missing words",
+               "calculatedmulti": "Calculated", "ddwtos": "Drag and drop into text",
+               "gapselect": "Select missing words",
                "randomsamatch": "Random short-answer matching", "random": "Random", "ddmarker": "Drag and drop markers",
                "ddimageortext": "Drag and drop onto image"}
 MODIFIABLE = ("qtype", "name", "text", "text_format", "general_feedback", "data", "default_mark", "hidden")

@@ -161,7 +161,8 @@ def _choice_data(options, correct, values, *, multiple: bool) -> dict:
         raise _Bad(_l("A single-choice question has one right letter; use the type \"multiple\" for several."))
     share = round(1 / len(picked), 7)
     return {"options": [{"text": text, "feedback": "",
-                         "fraction": (1.0 if not multiple else share) if letter in picked else (-share if multiple else 0.0)}
+                         "fraction": ((1.0 if not multiple else share) if letter in picked
+                                      else (-share if multiple else 0.0))}
                         for letter, text in options], "shuffle": True}
 
 

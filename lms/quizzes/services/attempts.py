@@ -91,7 +91,8 @@ def can_start(quiz: Quiz, user_id: int, now: datetime, attempts: list[Attempt]) 
     allowed_at = next_start_allowed(quiz, last)
     if allowed_at and now < allowed_at:
         from lms.core.i18n import format_moment
-        return StartCheck(False, str(_l("You may start another attempt from %(when)s.", when=format_moment(allowed_at))))
+        return StartCheck(False, str(_l("You may start another attempt from %(when)s.",
+                                        when=format_moment(allowed_at))))
     return StartCheck(True)
 
 

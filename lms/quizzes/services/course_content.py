@@ -105,7 +105,8 @@ def import_course_quiz(*, course_id: int, course_key: str, school_id: int | None
         raise
     except DomainError as invalid:
         raise CourseContentError(invalid.message, **invalid.params) from None
-    quiz.course_id, quiz.activity_key, quiz.source_name, quiz.source_category_id = course_id, key, spec["source"], base.id
+    quiz.course_id, quiz.activity_key, quiz.source_name, quiz.source_category_id = (
+        course_id, key, spec["source"], base.id)
     random_paths = [join_category_path([*split_category_path(base.path), *split_category_path(p)])
                     for p, _ in random_specs]
     fixed = [q for q in report.questions

@@ -138,8 +138,8 @@ def results_xlsx(quiz: Quiz) -> bytes:
           [[p.name, p.code, a.number, _state(a), a.started_at, a.submitted_at,
             round(a.points, 4) if a.points is not None else "", round(a.max_points, 4), _pct(a.score)]
            for p in everyone for a in p.attempts])
-    _table(book, _("Item statistics"), [_("Question"), _("Type"), _("Answers"), _("Facility (%)"), _("Discrimination index"),
-                        _("Item-rest correlation")],
+    _table(book, _("Item statistics"), [_("Question"), _("Type"), _("Answers"), _("Facility (%)"),
+                                        _("Discrimination index"), _("Item-rest correlation")],
           [[plain_text(s.name), s.qtype, s.answers, _pct(s.facility), _round(s.discrimination), _round(s.correlation)]
            for s in item_statistics(quiz)])
     _table(book, _("Distribution"), [_("From (%)"), _("To (%)"), _("Officials")], distribution(quiz))

@@ -241,7 +241,8 @@ class Numerical(QuestionType):
         parts = []
         for a in data["answers"]:
             if a["value"] is not None and a["fraction"] >= 0.9999999:
-                parts.append(format_number(a["value"]) + (f" ± {format_number(a['tolerance'])}" if a["tolerance"] else ""))
+                parts.append(format_number(a["value"])
+                             + (f" ± {format_number(a['tolerance'])}" if a["tolerance"] else ""))
         return "; ".join(parts)
 
     def feedback_for(self, data: dict, response) -> list[str]:

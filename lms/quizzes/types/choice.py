@@ -121,8 +121,9 @@ class MultipleChoice(SingleChoice):
     def _check_weights(self, options: list[dict]) -> None:
         total = sum(o["fraction"] for o in options if o["fraction"] > 0)
         if abs(total - 1.0) > 0.0001:
-            raise InvalidQuestion(_l("The weights of the right choices must add up to 100%% (they add up to %(total)s%%)."),
-                                  total=round(total * 100, 2))
+            raise InvalidQuestion(
+                _l("The weights of the right choices must add up to 100%% (they add up to %(total)s%%)."),
+                total=round(total * 100, 2))
 
     def parse_form(self, data: dict, get) -> object:
         return self.check_response(data, [v for v in get("") if v])

@@ -87,8 +87,8 @@ def bank(bank_id: int):
     bank_form = BankForm(prefix="bank", obj=bank)
     bank_form.school_id.choices = options(_school_choices())
     bank_form.school_id.data = bank.school_id or 0
-    return render_template("quizzes/bank.html", bank=bank, bank_form=bank_form, tree=tree, category=category, tag=tag, search=search,
-                           hidden=hidden, page=page, quizzes=quizzes, tags=service.bank_tags(bank.id),
+    return render_template("quizzes/bank.html", bank=bank, bank_form=bank_form, tree=tree, category=category, tag=tag,
+                           search=search, hidden=hidden, page=page, quizzes=quizzes, tags=service.bank_tags(bank.id),
                            types=all_types(), category_form=CategoryForm(), import_form=ImportForm(),
                            rename_form=RenameForm(prefix="rename"))
 
@@ -208,7 +208,8 @@ def edit_question(bank_id: int | None = None, question_id: int | None = None):
         else:
             form.category_id.data = request.args.get("category", type=int) or choices[0][0]
             form.default_mark.data = kind.default_mark
-    rows, flags = _editor_rows(kind, question.data if question else {}), kind.editor_flag_values(question.data if question else {})
+    rows, flags = (_editor_rows(kind, question.data if question else {}),
+                   kind.editor_flag_values(question.data if question else {}))
     if form.validate_on_submit():
         with flash_domain_errors():
             category = db.session.get(Category, form.category_id.data)

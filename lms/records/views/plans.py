@@ -76,7 +76,8 @@ def edit_plan():
     form = PlanForm()
     root = _root()
     choices = _plannable_units(root)
-    form.unit_id.choices = [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name(locale_code())} ({u.code})") for u in choices]
+    form.unit_id.choices = [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name(locale_code())} ({u.code})")
+                            for u in choices]
     if request.method == "GET":
         form.year.data = parse_year(request.args.get("year"), today.year)
         unit_arg = request.args.get("plan_unit", "")

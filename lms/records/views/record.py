@@ -82,7 +82,8 @@ def evidence(credit_id: int):
     credit = db.session.get(TrainingCredit, credit_id)
     if credit is None or credit.evidence is None:
         abort(404)
-    if not (may_see_official(current_user, credit.official_id) or may_run_school(current_user, credit.recorded_by_school_id)):
+    if not (may_see_official(current_user, credit.official_id)
+            or may_run_school(current_user, credit.recorded_by_school_id)):
         abort(404)
     stored = credit.evidence
     return send_file(storage.path_for(stored.sha256), mimetype=stored.content_type, as_attachment=True,

@@ -13,7 +13,8 @@ from lms.core.plugins import Plugin
 from lms.quizzes.types import InvalidQuestion, InvalidResponse, QuestionType, clean_number, register_type
 
 TEMPLATE = """<div class="field"><label for="{{ qv.field }}-input">Estimate</label>
-<input id="{{ qv.field }}-input" name="{{ qv.field }}" value="{{ qv.response or '' }}"{% if qv.readonly %} readonly{% endif %}>
+<input id="{{ qv.field }}-input" name="{{ qv.field }}" value="{{ qv.response or '' }}"\
+{% if qv.readonly %} readonly{% endif %}>
 </div>"""
 
 
