@@ -55,9 +55,12 @@ def pytest_sessionstart(session):
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="runs in the PostgreSQL pass (LMS_TEST_DATABASE=postgres)")
+    skip_once = pytest.mark.skip(reason="uses no database of the suite's: runs once, in the SQLite pass")
     for item in items:
         if "postgres" in item.keywords and BACKEND != "postgres":
             item.add_marker(skip_pg)
+        if "once" in item.keywords and BACKEND != "sqlite":
+            item.add_marker(skip_once)
 
 
 def _pg_url(dbname: str) -> str:

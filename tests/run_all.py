@@ -1,10 +1,10 @@
-"""`make test`: the whole suite on SQLite and on PostgreSQL, then the browser tests.
+"""`make test`: the whole suite on SQLite and on PostgreSQL, the two passes at the same time.
 
-The two database passes run at the same time, one per core (each is a single process, with its own
-database and temporary folder); the browser tests (Chromium, live servers) run after them on their own,
-so that they never compete for the cores. PostgreSQL is used when LMS_TEST_POSTGRES_URL is set or
+Each pass is one process with its own database and temporary folder, so the two share the machine's
+cores. The browser tests (Chromium and live servers of their own, on SQLite) run once, in the SQLite
+pass, which is the shorter one without them. PostgreSQL is used when LMS_TEST_POSTGRES_URL is set or
 127.0.0.1:5432 answers; on CI (CI=true) it must answer, so that both databases are always exercised there.
-Extra arguments go to every pass: `tests/run_all.py -k quiz`.
+Extra arguments go to both passes: `tests/run_all.py -k quiz`.
 """
 from __future__ import annotations
 
@@ -35,12 +35,13 @@ def postgres_answers() -> bool:
 class Pass:
     name: str
     backend: str
-    markers: str
+    markers: str | None = None
 
     def start(self, folder: Path, extra: list[str]) -> tuple[subprocess.Popen, Path, float]:
         log = folder / f"{self.name}.log"
         env = dict(os.environ, LMS_TEST_DATABASE=self.backend)
-        command = [sys.executable, "-m", "pytest", "-m", self.markers, f"--basetemp={folder / self.name}", *extra]
+        selection = ["-m", self.markers] if self.markers else []
+        command = [sys.executable, "-m", "pytest", *selection, f"--basetemp={folder / self.name}", *extra]
         with log.open("wb") as out:
             process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         return process, log, time.monotonic()
@@ -50,7 +51,7 @@ def run_together(passes: list[Pass], extra: list[str], folder: Path) -> int:
     """Start every pass, then print each one's whole output as it ends (the first to end first)."""
     running = []
     for one in passes:
-        print(f"=== tests on {one.name} ({one.markers}): started", flush=True)
+        print(f"=== tests on {one.name}: started", flush=True)
         running.append((one, *one.start(folder, extra)))
     status = 0
     while running:
@@ -58,7 +59,7 @@ def run_together(passes: list[Pass], extra: list[str], folder: Path) -> int:
         for entry in [e for e in running if e[1].poll() is not None]:
             one, process, log, started = entry
             running.remove(entry)
-            print(f"\n=== tests on {one.name} ({one.markers}): exit {process.returncode} "
+            print(f"\n=== tests on {one.name}: exit {process.returncode} "
                   f"after {time.monotonic() - started:.0f} s", flush=True)
             sys.stdout.write(log.read_text(errors="replace"))
             sys.stdout.flush()
@@ -73,16 +74,13 @@ def main() -> int:
     if not have_pg and os.environ.get("CI"):
         print("PostgreSQL does not answer at", POSTGRES_URL, "- CI must test both databases.", file=sys.stderr)
         return 2
-    databases = [Pass("sqlite", "sqlite", "not browser")]
+    passes = [Pass("sqlite", "sqlite")]
     if have_pg:
-        databases.append(Pass("postgres", "postgres", "not browser"))
+        passes.append(Pass("postgres", "postgres", "not browser"))
     else:
         print("PostgreSQL does not answer: only SQLite is tested.", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="lms-tests-") as folder:
-        database_status = run_together(databases, extra, Path(folder))
-        # Browser tests serve SQLite databases of their own: one pass covers them.
-        browser_status = run_together([Pass("browser", "sqlite", "browser")], extra, Path(folder))
-    return database_status or browser_status
+        return run_together(passes, extra, Path(folder))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+# Each test gives the console script a SQLite database of its own: it runs once, in the SQLite pass.
+pytestmark = pytest.mark.once
 LMS = str(Path(sys.executable).parent / "lms")
 
 

@@ -25,12 +25,8 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("LMS_TEST_DATABASE", "sqlite") != "sqlite",
-                       reason="the installed wheel runs once, in the SQLite pass: what it checks is packaging, "
-                              "not the database"),
-]
+# What it checks is packaging, not the database: it runs once, in the SQLite pass.
+pytestmark = [pytest.mark.slow, pytest.mark.once]
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "lms", "templates", "content")
