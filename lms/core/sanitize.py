@@ -27,9 +27,9 @@ from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote", "pre", "code",
-    "strong", "b", "em", "i", "u", "s", "sub", "sup",
-    "ul", "ol", "li",
-    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark", "abbr", "cite", "q", "kbd",
+    "ul", "ol", "li", "dl", "dt", "dd", "figure", "figcaption",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
     "a", "img",
 })
 FRAME_TAG = "iframe"  # allowed only from the hosts a caller names
