@@ -188,3 +188,16 @@ def test_lists_run_a_fixed_number_of_queries(app, province, make_user, make_offi
             row.append(counted.count)
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_a_manager_of_two_units_chooses_one_on_every_records_page(app, province, make_user, login, client):
+    manager = make_user(roles=[(Role.unit_manager, {"unit_id": province["home"].id}),
+                               (Role.unit_manager, {"unit_id": province["science"].id})])
+    login(manager)
+    for path in ("/records/dashboard", "/records/plans", "/records/report"):
+        page = client.get(path + "?year=2024")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200, path
+        assert f"unit={province['home'].id}" in text and f"unit={province['science'].id}" in text, path
+    assert client.get(f"/records/report?unit={province['home'].id}&year=2024").status_code == 200
+    assert client.get(f"/records/plans?unit={province['top'].id}&year=2024").status_code == 404

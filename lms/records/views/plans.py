@@ -22,7 +22,7 @@ from lms.records.labels import LEVEL_LABELS
 from lms.records.models import TrainingPlan
 from lms.records.report import provincial_report
 from lms.records.views import bp
-from lms.records.views.dashboard import starting_units
+from lms.records.views.dashboard import chosen_unit, starting_units
 
 
 def reporters_only(view):
@@ -33,17 +33,6 @@ def reporters_only(view):
             abort(403)
         return view(*args, **kwargs)
     return wrapped
-
-
-def _root() -> Unit | None:
-    raw = request.args.get("unit", "")
-    if raw.isdigit():
-        unit = db.session.get(Unit, int(raw))
-        if unit is None or not may_manage(current_user, unit):
-            abort(404)
-        return unit
-    starts = starting_units(current_user)
-    return starts[0] if len(starts) == 1 else None
 
 
 def _plannable_units(root: Unit | None) -> list[Unit]:
@@ -58,7 +47,7 @@ def _plannable_units(root: Unit | None) -> list[Unit]:
 def plans_index():
     today = local_today()
     year = parse_year(request.args.get("year"), today.year)
-    root = _root()
+    root = chosen_unit()
     if root is None:
         return render_template("records/dashboard_choose.html", units=starting_units(current_user), year=year,
                                endpoint="records.plans_index")
@@ -74,7 +63,7 @@ def plans_index():
 def edit_plan():
     today = local_today()
     form = PlanForm()
-    root = _root()
+    root = chosen_unit()
     choices = _plannable_units(root)
     form.unit_id.choices = [(u.id, f"{'· ' * (u.path.count('/') - 2)}{u.name(locale_code())} ({u.code})")
                             for u in choices]
@@ -122,7 +111,7 @@ def delete_plan(plan_id: int):
 def report():
     today = local_today()
     year = parse_year(request.args.get("year"), today.year)
-    root = _root()
+    root = chosen_unit()
     if root is None:
         return render_template("records/dashboard_choose.html", units=starting_units(current_user), year=year,
                                endpoint="records.report")
@@ -138,7 +127,7 @@ def report():
 def report_xlsx():
     today = local_today()
     year = parse_year(request.args.get("year"), today.year)
-    root = _root() or abort(404)
+    root = chosen_unit() or abort(404)
     data = exports.report_xlsx(provincial_report(root, year), LEVEL_LABELS)
     return send_file(io.BytesIO(data), mimetype=exports.XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"report-{root.code}-{year}.xlsx")
