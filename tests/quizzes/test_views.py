@@ -362,3 +362,19 @@ def test_lecturer_renames_a_bank_but_cannot_give_it_to_another_school(client, lo
     created = client.post("/quizzes/banks", data={"key": "Không hợp lệ!", "title": "X",
                                                   "school_id": bank.school_id})
     assert created.status_code == 200 and "Mã khóa ngân hàng".encode() in created.data
+
+
+def test_a_question_of_a_type_no_longer_installed_leaves_the_others_numbered(client, login, official_user, make_quiz,
+                                                                             make_question):
+    """A plugin's question type removed after attempts began: its question is left out, and the questions after
+    it keep their own numbers (the page once paired views with questions by index and shifted them)."""
+    questions = [make_question(name=f"Câu {n}", text=f"Nội dung câu số {n}") for n in (1, 2, 3)]
+    quiz = make_quiz(questions, questions_per_page=3)
+    login(official_user)
+    attempt = start(client, quiz)
+    gone = min(db.session.get(Attempt, attempt.id).questions, key=lambda aq: aq.position)
+    gone.question.qtype = "removed_plugin_type"
+    db.session.flush()
+    text = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
+    numbered = re.findall(r'class="q-number">\s*Câu (\d+)', text)
+    assert numbered == ["1", "2"], numbered

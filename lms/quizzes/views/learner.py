@@ -122,7 +122,9 @@ def _questions(attempt: Attempt, page: int | None = None) -> list[AttemptQuestio
     return list(db.session.scalars(statement))
 
 
-def _views(attempt: Attempt, questions: list[AttemptQuestion], **flags):
+def _views(attempt: Attempt, questions: list[AttemptQuestion], numbers: dict[int, int] | None = None, **flags):
+    """The questions' views, skipping a type no longer installed. Numbers come from `numbers` (by position, for
+    one page of the attempt) or are counted over `questions` (the whole attempt)."""
     views, number = [], 0
     for aq in questions:
         kind = get_type(aq.question.qtype)
@@ -130,7 +132,8 @@ def _views(attempt: Attempt, questions: list[AttemptQuestion], **flags):
             continue
         if kind.gradable:
             number += 1
-        views.append(view_of(aq, kind, number=number if kind.gradable else 0, **flags))
+        shown = (numbers.get(aq.position, 0) if numbers is not None else number) if kind.gradable else 0
+        views.append(view_of(aq, kind, number=shown, **flags))
     return views
 
 
@@ -163,9 +166,7 @@ def attempt(attempt_id: int):
     page = attempt.current_page if page is None else max(0, min(page, attempt.page_count - 1))
     questions = _questions(attempt, page)
     numbers = _numbering(attempt)
-    views = _views(attempt, questions)
-    for view, aq in zip(views, questions, strict=False):
-        view.number = numbers.get(aq.position, 0)
+    views = _views(attempt, questions, numbers)
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, page=page, views=views,
                            seconds_left=service.seconds_left(attempt), answered=service.answered_count(attempt),
                            total=len(numbers))
