@@ -5,6 +5,7 @@ end the account's other sessions too.
 """
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.core.db import db
@@ -147,3 +148,17 @@ def test_the_user_their_grants_and_the_session_come_in_one_query(client, make_us
         assert client.get(PRIVATE_PAGE).status_code == 200
     loading = [s for s in counted.statements if "core_user_sessions" in s or "core_users" in s]
     assert len(loading) == 1 and "core_grants" in loading[0] and "core_user_sessions" in loading[0]
+
+
+def test_a_log_in_that_skips_the_server_side_session_fails_loudly(app, make_user):
+    from flask_login import login_user
+
+    from lms.core.views.auth import log_in
+
+    user = make_user("oanh@example.vn")
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="log_in"):
+        login_user(user)
+    user.session_key = None
+    with app.test_request_context("/"):
+        log_in(user)
+        assert sessions_of(user) == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from flask_login.config import COOKIE_NAME
 
 from lms.core import audit
@@ -33,12 +33,7 @@ def login():
         except accounts.LoginRefused as refused:
             error = str(refused)
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at log-in: no fixation
-            if lang:
-                session["lang"] = lang
-            sessions.start(user, remember=form.remember.data)
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
@@ -89,6 +84,25 @@ def keep_on_password_page():
             and current_user.is_authenticated and current_user.must_change_password):
         return redirect(url_for("auth.change_password"))
     return None
+
+
+def log_in(user, *, remember: bool = False) -> None:
+    """Every log-in (password, activation, single sign-on) comes through here: a fresh session
+    cookie (no fixation) naming a new server-side session."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    sessions.start(user, remember=remember)
+    login_user(user, remember=remember)
+
+
+@user_logged_in.connect
+def _refuse_a_log_in_without_a_session(sender, user, **extra):
+    # login_user() called directly would store an id no session row matches: the person would seem
+    # logged in for one page, then not. Say so at once instead.
+    if user.session_key is None:
+        raise RuntimeError("Log in with lms.core.views.auth.log_in(), which opens the server-side session.")
 
 
 def log_out(response):
