@@ -75,7 +75,7 @@ def seed(officials: int) -> list[int]:
             db.session.execute(insert(Official), rows[start:start + 5000])
         ids = list(db.session.scalars(select(Official.id).order_by(Official.id)))
         users = [dict(email=None, login_code=f"CB{n:07d}", display_name=rows[n]["full_name"], password_hash="",
-                      locale="vi", official_id=official_id, active=True, session_version=1,
+                      locale="vi", official_id=official_id, active=True, must_change_password=False,
                       created_at=datetime.now(timezone.utc)) for n, official_id in enumerate(ids)]
         for start in range(0, len(users), 5000):
             db.session.execute(insert(User), users[start:start + 5000])

@@ -140,7 +140,7 @@ def seed_core(context: SeedContext) -> None:
     context.password_hash = template.password_hash
     insert_batches(User, [{"login_code": f"BS{n:07d}", "email": None, "display_name": rows[n]["full_name"],
                            "password_hash": context.password_hash, "locale": "vi", "official_id": official_id,
-                           "active": True, "session_version": 1, "created_at": now}
+                           "active": True, "must_change_password": False, "created_at": now}
                           for n, official_id in enumerate(context.official_ids)])
     context.official_user_ids = dict(db.session.execute(
         select(User.official_id, User.id).where(User.login_code.like("BS%"))).all())

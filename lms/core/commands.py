@@ -11,9 +11,11 @@ from sqlalchemy import select
 from lms.core import migrate
 from lms.core.cli_output import emit, problem_lines
 from lms.core.db import db
+from lms.core.errors import DomainError
 from lms.core.models import Role, User
 from lms.core.permissions import grant
 from lms.core.services import org_import
+from lms.core.services.accounts import set_new_password
 from lms.core.services.tabular import FileUnreadable
 
 
@@ -96,7 +98,10 @@ def users_create(email, login_code, name, password, roles):
     if user is None:
         user = User(email=email.lower() if email else None, login_code=login_code, display_name=name)
         db.session.add(user)
-    user.set_password(password)
+    try:
+        set_new_password(user, password, password)
+    except DomainError as weak:
+        raise click.BadParameter(str(weak), param_hint="--password") from None
     for role in roles:
         grant(user, role)
     db.session.commit()

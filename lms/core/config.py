@@ -21,11 +21,15 @@ class Defaults:
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sets none by default
+    # "Keep me logged in": the remember-me cookie and its server-side session last this long.
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: a long quiz must not fail on submit
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     UPLOAD_MAX_BYTES = 50 * 1024 * 1024
-    # Login throttling: failures allowed per window, per account and per client address.
+    # Login throttling: failures allowed per window, per account (whichever identifier was typed) and per
+    # client address; past either, log-in waits until the oldest counted failure leaves the window.
     LOGIN_WINDOW_SECONDS = 15 * 60
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30

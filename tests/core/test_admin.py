@@ -12,10 +12,10 @@ def test_admin_creates_an_account_grants_and_removes_a_role(client, login, make_
     login(make_user("root@x.vn", roles=["admin"]))
     assert client.get("/admin/users/new").status_code == 200
     response = client.post("/admin/users/new", data={"display_name": "Đỗ Thị Hồng Nhung", "email": "Nhung@X.vn",
-                                                     "locale": "vi", "active": "y", "password": "mat-khau-moi"})
+                                                     "locale": "vi", "active": "y", "password": "sen-hong-tay-ho"})
     assert response.status_code == 302
     nhung = db.session.scalar(select(User).where(User.email == "nhung@x.vn"))
-    assert nhung.check_password("mat-khau-moi")
+    assert nhung.check_password("sen-hong-tay-ho")
     page = client.get(f"/admin/users/{nhung.id}")
     assert page.status_code == 200
     refused = client.post(f"/admin/users/{nhung.id}/grants", data={"grant-role": "school_admin",

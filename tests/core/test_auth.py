@@ -111,3 +111,60 @@ def test_inactive_account_cannot_log_in(client, make_user):
     make_user("gone@example.vn", active=False)
     db.session.commit()
     assert client.post("/login", data={"identifier": "gone@example.vn", "password": "correct horse"}).status_code == 401
+
+
+def test_failures_count_against_the_account_whichever_identifier_was_typed(app, client, make_user, make_official):
+    person = make_official("Hoàng Thị Thu")
+    make_user("thu@example.vn", official=person)
+    db.session.commit()
+    allowed = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for n in range(allowed):  # half by e-mail, half by employee code, from different addresses
+        identifier = "THU@example.vn" if n % 2 else person.employee_code.lower()
+        client.post("/login", data={"identifier": identifier, "password": "bad"},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{n}"})
+    blocked = client.post("/login", data={"identifier": "thu@example.vn", "password": "correct horse"},
+                          environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert blocked.status_code == 401
+    assert "Quá nhiều lần đăng nhập không thành công. Vui lòng chờ 15 phút" in blocked.get_data(as_text=True)
+
+
+def test_the_lockout_lasts_until_the_oldest_failure_leaves_the_window(app, client, make_user):
+    from datetime import timedelta
+
+    from lms.core.db import utcnow
+
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 2
+    old = utcnow() - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] - 150)
+    db.session.add_all([LoginAttempt(account_key="typed:x", address="127.0.0.1", at=old),
+                        LoginAttempt(account_key="typed:y", address="127.0.0.1")])
+    make_user("wait@example.vn")
+    db.session.commit()
+    blocked = client.post("/login", data={"identifier": "wait@example.vn", "password": "correct horse"})
+    assert "chờ 3 phút" in blocked.get_data(as_text=True)
+    db.session.execute(LoginAttempt.__table__.update().where(LoginAttempt.account_key == "typed:x")
+                       .values(at=utcnow() - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 1)))
+    db.session.commit()
+    assert client.post("/login", data={"identifier": "wait@example.vn", "password": "correct horse"}
+                       ).status_code == 302
+
+
+def test_an_unknown_login_runs_the_password_hash_like_a_known_one(client, make_user, monkeypatch):
+    from lms.core.services import accounts
+
+    make_user("known@example.vn")
+    make_user("away@example.vn", active=False)
+    db.session.commit()
+    calls = []
+    real = accounts.check_password_hash
+
+    def counted(hashed, password):
+        calls.append(hashed.split("$")[0])
+        return real(hashed, password)
+    monkeypatch.setattr(accounts, "check_password_hash", counted)
+    for identifier, password in [("nobody@example.vn", "x"), ("NV404", "x"), ("known@example.vn", "x"),
+                                 ("away@example.vn", "correct horse"), ("known@example.vn", "correct horse")]:
+        before = len(calls)
+        client.post("/login", data={"identifier": identifier, "password": password})
+        assert len(calls) == before + 1, identifier
+        client.post("/logout")
+    assert len(set(calls)) == 1  # the same kind of hash, with the same cost

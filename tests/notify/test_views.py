@@ -6,6 +6,7 @@ from lms.core.db import db
 from lms.core.notifications import notify
 from lms.core.notifications.kinds import all_kinds, optional_kinds
 from lms.core.notifications.models import Notification, NotificationOptOut, OutboxMessage
+from lms.core.services.sessions import start as start_session
 
 
 def notices(user, n, *, start=0, link="/"):
@@ -140,6 +141,8 @@ def test_csrf_protects_marking_read(app_factory, make_user):
         user = make_user()
         notices(user, 1)
         client = app.test_client()
+        start_session(user, remember=False)
+        db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
         assert client.get("/notifications").status_code == 200  # logged in

@@ -1,10 +1,10 @@
 """Core models. Tables are prefixed `core_`."""
-from lms.core.models.accounts import Grant, LoginAttempt, Role, User
+from lms.core.models.accounts import Grant, LoginAttempt, Role, User, UserSession
 from lms.core.models.audit import AuditEntry
 from lms.core.models.files import StoredFile
 from lms.core.models.org import Official, OfficialKind, School, Unit, UnitLevel
 
 __all__ = [
     "AuditEntry", "Grant", "LoginAttempt", "Official", "OfficialKind", "Role", "School",
-    "StoredFile", "Unit", "UnitLevel", "User",
+    "StoredFile", "Unit", "UnitLevel", "User", "UserSession",
 ]

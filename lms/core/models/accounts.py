@@ -34,24 +34,27 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     official_id: Mapped[int | None] = mapped_column(ForeignKey("core_officials.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change: old sessions (Flask-Login's alternative id) stop working.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # Set by an admin: the person is kept on the change-password page until they choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     official: Mapped[Official | None] = relationship()
     grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    # The server-side session (UserSession) this request runs in, set at log-in or by the loader.
+    session_key = None
+
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
         self.password_hash = generate_password_hash(password)
-        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        # What Flask-Login keeps in the session and remember-me cookies: ending the row ends both.
+        return f"{self.id}:{self.session_key}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -98,3 +101,17 @@ class LoginAttempt(db.Model):
     account_key: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One logged-in browser. Log-out deletes its row, so a copied cookie stops working.
+
+    Only a SHA-256 of the key is stored: the key travels in the signed (not encrypted) cookie.
+    """
+
+    __tablename__ = "core_user_sessions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from lms.core.notifications import passwords
 from lms.core.notifications.forms import ForgotPasswordForm, ResetPasswordForm
+from lms.core.password_policy.common import MIN_LENGTH
+from lms.core.views.auth import log_out
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password")
@@ -40,11 +42,12 @@ def reset(token: str):
             except passwords.ResetLinkInvalid:  # used or expired while the form was open
                 discard_changes()
                 return render_template("core/notifications/password/reset_invalid.html"), 404
-            if current_user.is_authenticated:
-                logout_user()
+            response = redirect(url_for("auth.login"))
+            if current_user.is_authenticated:  # its session ended with the others
+                log_out(response)
             flash(_("Your password has been changed. Log in with the new password."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("core/notifications/password/reset.html", form=form)
+            return response
+    return render_template("core/notifications/password/reset.html", form=form, min_length=MIN_LENGTH)
 
 
 def _ttl_minutes() -> int:

@@ -20,7 +20,7 @@ from lms.core.errors import DomainError
 from lms.core.models import User
 from lms.core.notifications.models import PasswordResetRequest, PasswordResetToken
 from lms.core.notifications.services import enqueue_mail, notify, recipient_address
-from lms.core.services.accounts import check_new_password, find_user
+from lms.core.services.accounts import check_new_password, find_user, set_new_password
 
 RESET_MAIL = "core/notifications/mail/password_reset"
 
@@ -81,13 +81,14 @@ def valid_token(raw: str) -> PasswordResetToken | None:
 def reset_password(raw: str, new: str, confirm: str) -> User:
     """Set a new password through a valid link; the link (and any other of the account's) is then spent.
 
-    Flushes. Ends the account's other sessions (the session version changes) and sends a mandatory
-    "your password was changed" notice.
+    Flushes. Ends every session of the account, lifts an administrator's "must change password",
+    and sends a mandatory "your password was changed" notice.
     """
     token = valid_token(raw)
     if token is None:
         raise ResetLinkInvalid(_l("This link is not valid any more. Ask for a new one."))
-    check_new_password(new, confirm)
+    user = db.session.get(User, token.user_id)
+    check_new_password(new, confirm, user=user)
     now = utcnow()
     spent = db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None)).values(used_at=now)).rowcount
@@ -95,8 +96,8 @@ def reset_password(raw: str, new: str, confirm: str) -> User:
         raise ResetLinkInvalid(_l("This link is not valid any more. Ask for a new one."))
     db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.user_id == token.user_id, PasswordResetToken.used_at.is_(None)).values(used_at=now))
-    user = db.session.get(User, token.user_id)
-    user.set_password(new)
+    set_new_password(user, new, confirm)
+    user.must_change_password = False
     audit.record("password.reset", "user", user.id, actor_id=user.id)
     db.session.flush()
     notify(user.id, "core/password_changed", {"changed_at": format_datetime(now, "dd/MM/yyyy HH:mm")},

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from lms.core.db import db, utcnow
 from lms.core.notifications.models import MailStatus, OutboxMessage, PasswordResetRequest, PasswordResetToken
 from lms.core.scheduler.models import JobRun
+from lms.core.services import sessions
 from lms.core.services.accounts import purge_old_attempts
 
 
@@ -17,6 +18,7 @@ def housekeeping() -> str:
     now = utcnow()
     counts = {
         "login attempts": purge_old_attempts(),
+        "ended sessions": sessions.purge_expired(),
         "reset requests": db.session.execute(delete(PasswordResetRequest).where(
             PasswordResetRequest.at < now - timedelta(seconds=cfg["PASSWORD_RESET_WINDOW_SECONDS"]))).rowcount,
         "reset tokens": db.session.execute(delete(PasswordResetToken).where(

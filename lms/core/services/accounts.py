@@ -1,18 +1,20 @@
 """Log-in, throttling and passwords."""
 from __future__ import annotations
 
+import math
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.core import password_policy
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.models import LoginAttempt, User
-
-MIN_PASSWORD_LENGTH = 8
+from lms.core.services import sessions
 
 
 class LoginRefused(DomainError):
@@ -28,25 +30,55 @@ def find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(func.upper(User.login_code) == identifier.upper()))
 
 
-def _recent_failures(column, value) -> int:
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return db.session.scalar(select(func.count()).select_from(LoginAttempt)
-                             .where(column == value, LoginAttempt.at >= since)) or 0
+def _account_key(user: User | None, identifier: str) -> str:
+    """Failures count against the account, whichever of its identifiers was typed; an unknown
+    identifier counts against what was typed."""
+    if user is not None:
+        return f"user:{user.id}"
+    return "typed:" + (identifier or "").strip().lower()[:240]
+
+
+def _wait_minutes(column, value, allowed: int) -> int:
+    """0 when fewer than `allowed` failures fall in the window, else the minutes until one leaves it."""
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    failures = db.session.scalars(select(LoginAttempt.at).where(column == value, LoginAttempt.at >= utcnow() - window)
+                                  .order_by(LoginAttempt.at.desc()).limit(allowed)).all()
+    if len(failures) < allowed:
+        return 0
+    return max(1, math.ceil((failures[-1] + window - utcnow()).total_seconds() / 60))
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not the password of anyone")
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Runs the password hash once whoever asks, so an unknown login takes as long as a known one."""
+    hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    matches = check_password_hash(hashed, password or "")
+    return matches and user is not None and bool(user.password_hash) and user.active
 
 
 def authenticate(identifier: str, password: str, address: str) -> User:
-    """Return the user for these credentials, or raise LoginRefused. Records failures for throttling."""
-    key = (identifier or "").strip().lower()[:254]
+    """Return the user for these credentials, or raise LoginRefused. Records failures for throttling.
+
+    One mechanism for both limits: each failure is a row with the account's key and the address;
+    past either allowance in the window, log-in is refused until the oldest counted failure leaves it.
+    """
     cfg = current_app.config
-    if (_recent_failures(LoginAttempt.account_key, key) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginAttempt.address, address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise LoginRefused(_l("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
-                           minutes=cfg["LOGIN_WINDOW_SECONDS"] // 60)
+    address = (address or "")[:64]
     user = find_user(identifier)
-    if user is None or not user.active or not user.check_password(password or ""):
-        db.session.add(LoginAttempt(account_key=key, address=address[:64]))
+    key = _account_key(user, identifier)
+    wait = max(_wait_minutes(LoginAttempt.account_key, key, cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+               _wait_minutes(LoginAttempt.address, address, cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
+    if wait:
+        raise LoginRefused(_l("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
+                           minutes=wait)
+    if not _password_matches(user, password):
+        db.session.add(LoginAttempt(account_key=key, address=address))
         raise LoginRefused(_l("The login or the password is not right."))
-    db.session.execute(delete(LoginAttempt).where(or_(LoginAttempt.account_key == key)))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key))
     user.last_login_at = utcnow()
     return user
 
@@ -56,11 +88,21 @@ def purge_old_attempts() -> int:
     return db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < since)).rowcount
 
 
-def check_new_password(password: str, confirm: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
+def check_new_password(password: str, confirm: str, *, user: User) -> None:
+    """The policy (lms.core.password_policy) for `user`, and the two copies typed alike."""
+    password_policy.check_password(password, user=user)
     if password != confirm:
         raise DomainError(_l("The two passwords are not the same."))
+
+
+def set_new_password(user: User, password: str, confirm: str, *, keep_session: str | None = None) -> None:
+    """The one way a password is set (change, reset, admin, CLI): checked, hashed, and every session of
+    the account ended but `keep_session` (the key of the session that changed it). Flushes."""
+    check_new_password(password, confirm, user=user)
+    user.set_password(password)
+    if user.id is not None:
+        sessions.end_all(user.id, keep=keep_session)
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
@@ -72,26 +114,9 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
 
     if not user.check_password(current or ""):
         raise DomainError(_l("The current password is not right."))
-    check_new_password(new, confirm)
-    user.set_password(new)
-    audit.record("password.changed", "user", user.id, actor_id=user.id)
+    set_new_password(user, new, confirm, keep_session=user.session_key)
+    user.must_change_password = False
+    entry = audit.record("password.changed", "user", user.id, actor_id=user.id)
     db.session.flush()
     notify(user.id, "core/password_changed", {"changed_at": format_datetime(utcnow(), "dd/MM/yyyy HH:mm")},
-           mandatory=True, dedupe_key=f"password-changed:{user.id}:{user.session_version}")
-
-
-# Built once, with a parameter: a fifth cheaper per request than Session.get building its load each time.
-_USER_WITH_GRANTS = select(User).options(joinedload(User.grants)).where(User.id == bindparam("id"))
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so a password change logs others out."""
-    try:
-        raw_id, version = user_id.split(":", 1)
-        # One query per request: the user with their grants (every page asks "may this person ...").
-        user = db.session.execute(_USER_WITH_GRANTS, {"id": int(raw_id)}).unique().scalar_one_or_none()
-    except (ValueError, TypeError):
-        return None
-    if user is None or str(user.session_version) != version:
-        return None
-    return user
+           mandatory=True, dedupe_key=f"password-changed:{user.id}:{entry.id}")

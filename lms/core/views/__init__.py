@@ -9,7 +9,7 @@ from lms.core.extensions import login_manager
 
 def register_core(app: Flask) -> None:
     from lms.core.commands import register_commands
-    from lms.core.services.accounts import load_user
+    from lms.core.services.sessions import load_user
     from lms.core.views import admin, auth, main, org, transaction
 
     login_manager.user_loader(load_user)

@@ -15,7 +15,7 @@ from lms.core.models import Grant, Role, School, Unit, User
 from lms.core.permissions import grant, roles_required
 from lms.core.plugins import enabled_plugins
 from lms.core.search import bounded, contains
-from lms.core.services.accounts import check_new_password
+from lms.core.services.accounts import set_new_password
 from lms.core.text import nfc
 from lms.core.views.forms import GrantForm, SchoolForm, UserForm
 from lms.core.views.pagination import paginate
@@ -62,9 +62,8 @@ def edit_user(user_id: int | None = None):
             user.login_code = (form.login_code.data or "").strip() or None
             if not user.email and not user.login_code:
                 raise DomainError(_l("Give an e-mail or an employee code to log in with."))
-            if form.password.data:
-                check_new_password(form.password.data, form.password.data)
-                user.set_password(form.password.data)
+            if form.password.data:  # the account's sessions end: whoever knew the old one is out
+                set_new_password(user, form.password.data, form.password.data)
             if user.id is None:
                 db.session.add(user)
             db.session.flush()

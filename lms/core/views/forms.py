@@ -32,6 +32,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional()],
                              render_kw={"autocomplete": "new-password"})
+    must_change_password = BooleanField(_l("Must choose a new password at next log-in"))
 
 
 class GrantForm(FlaskForm):
