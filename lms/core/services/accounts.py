@@ -20,12 +20,16 @@ class LoginRefused(DomainError):
 
 
 def find_user(identifier: str) -> User | None:
+    """The account an employee code (exactly as given) or an e-mail (any case) leads to, in one lookup.
+
+    E-mails are stored lower-cased, so both halves use their unique index; the import keeps the two
+    from ever naming different people (lms/core/services/login_identities.py).
+    """
     identifier = (identifier or "").strip()
     if not identifier:
         return None
-    if "@" in identifier:
-        return db.session.scalar(select(User).where(func.lower(User.email) == identifier.lower()))
-    return db.session.scalar(select(User).where(func.upper(User.login_code) == identifier.upper()))
+    return db.session.scalar(select(User).where(or_(User.login_code == identifier,
+                                                    User.email == identifier.lower())).limit(1))
 
 
 def _recent_failures(column, value) -> int:
@@ -43,9 +47,12 @@ def authenticate(identifier: str, password: str, address: str) -> User:
         raise LoginRefused(_l("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
                            minutes=cfg["LOGIN_WINDOW_SECONDS"] // 60)
     user = find_user(identifier)
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None or not user.check_password(password or ""):
         db.session.add(LoginAttempt(account_key=key, address=address[:64]))
         raise LoginRefused(_l("The login or the password is not right."))
+    if not user.active:  # told only to whoever knows the password
+        raise LoginRefused(_l("This account has been switched off (the official has left, or an administrator "
+                              "closed it). Ask your unit's personnel office to reopen it."))
     db.session.execute(delete(LoginAttempt).where(or_(LoginAttempt.account_key == key)))
     user.last_login_at = utcnow()
     return user
