@@ -7,14 +7,14 @@ database and checked line by line in a file); a code can only be mistaken for an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.core.db import db
-from lms.core.models import Official, User
+from lms.core.models import User
 from lms.core.services.tabular import Problem
 
 # One "@", no spaces, a dot in the domain: what a mail server will route. Stricter checks belong to sending.
@@ -42,28 +42,34 @@ class Holder:
     line: int | None = None  # the file's line, when the file gave it
 
 
-def held_in_database(except_codes: set[str]) -> Iterable[tuple[str, Holder]]:
-    """Identifiers of officials and accounts, except those of the officials the file speaks for."""
-    for code, email in db.session.execute(select(Official.employee_code, Official.email)):
-        if code not in except_codes:
-            yield code, Holder(f"official:{code}")
-            if email:
-                yield email.lower(), Holder(f"official:{code}")
-    accounts = select(User.id, User.login_code, User.email, Official.employee_code).outerjoin(
-        Official, Official.id == User.official_id)
-    for user_id, login_code, email, code in db.session.execute(accounts):
+def held_in_database(officials: Mapping, accounts: Mapping, except_codes: set[str]) -> Iterator[tuple[str, Holder]]:
+    """Identifiers held now, except those of the officials the file speaks for.
+
+    `officials` maps every employee code to its row (.id, .email) and `accounts` every official's id to
+    their account (.login_code, .email), as the import has already read them; accounts that are no
+    official's are read here.
+    """
+    for code, official in officials.items():
         if code in except_codes:
             continue
-        holder = Holder(f"official:{code}" if code else f"account:{user_id}")
-        for identifier in (login_code, email):
+        holder = Holder(f"official:{code}")
+        yield code, holder
+        account = accounts.get(official.id)
+        for email in {official.email, account.email if account else None} - {None}:
+            yield email.lower(), holder
+        if account and account.login_code:
+            yield account.login_code, holder
+    others = select(User.id, User.login_code, User.email).where(User.official_id.is_(None))
+    for user_id, login_code, email in db.session.execute(others):
+        for identifier in (login_code, email.lower() if email else None):
             if identifier:
-                yield (identifier if identifier == login_code else identifier.lower()), holder
+                yield identifier, Holder(f"account:{user_id}")
 
 
-def collisions(claims: list[Claim]) -> dict[int, list[Problem]]:
+def collisions(claims: list[Claim], held: Iterable[tuple[str, Holder]]) -> dict[int, list[Problem]]:
     """Problems by line for claims whose code or e-mail another official or account already holds."""
     holders: dict[str, Holder] = {}
-    for identifier, holder in held_in_database({c.code for c in claims}):
+    for identifier, holder in held:
         holders.setdefault(identifier, holder)
         if "@" in identifier:
             holders.setdefault(identifier.lower(), holder)

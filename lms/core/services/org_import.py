@@ -188,7 +188,8 @@ def _without_collisions(records: dict[int, dict], existing: dict, accounts: dict
     identifiers as they are in the database, which may take one from a line kept: so check again."""
     while records:
         claims = [Claim(line, r["employee_code"], _login_email(r, existing, accounts)) for line, r in records.items()]
-        found = login_identities.collisions(claims)
+        held = login_identities.held_in_database(existing, accounts, {c.code for c in claims})
+        found = login_identities.collisions(claims, held)
         if not found:
             break
         for line, problems in found.items():
@@ -223,7 +224,10 @@ def _apply_officials(records: dict[int, dict], existing: dict, report: ImportRep
 
 
 def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, report: ImportReport) -> None:
-    ids = dict(db.session.execute(select(Official.employee_code, Official.id)).all())
+    # Officials just inserted are the ones with ids above every id read before: fetch only those.
+    ids = {code: old.id for code, old in existing.items()}
+    newest = max(ids.values(), default=0)
+    ids.update(db.session.execute(select(Official.employee_code, Official.id).where(Official.id > newest)).all())
     wanted = {ids[r["employee_code"]]: {"login_code": r["employee_code"],
                                         "email": _login_email(r, existing, accounts),
                                         "display_name": r["full_name"], "active": r["active"]}
