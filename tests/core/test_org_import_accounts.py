@@ -209,3 +209,14 @@ def test_import_page_offers_a_full_import(client, login, make_user, units):
     assert response.status_code == 200
     db.session.expire_all()
     assert not account("CB2").active and account("CB1").active
+
+
+def test_the_valid_rows_of_a_full_import_keep_it_full(client, login, make_user, units):
+    login(make_user(roles=["admin"]))
+    run(HEADER + "CB1,An,SNV,công chức,\nCB2,Bình,SNV,công chức,\n")
+    refused = client.post("/org/import/officials", data={
+        "full": "y", "file": (csv_file(HEADER + "CB1,An,SNV,công chức,\nCB3,Chi,SNV,không rõ,\n"), "ds.csv")})
+    assert "Nhập 1 dòng hợp lệ" in refused.get_data(as_text=True)
+    client.post("/org/import/officials", data={"action": "valid-only"})
+    db.session.expire_all()
+    assert account("CB1").active and not account("CB2").active and account("CB3") is None
