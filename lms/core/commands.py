@@ -129,6 +129,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(mail_group)
-    app.cli.add_command(_import_command("import-officials", org_import.import_officials, "officials",
-                                               full=True))
+    app.cli.add_command(_import_command("import-officials", org_import.import_officials, "officials", full=True))
     app.cli.add_command(_import_command("import-units", org_import.import_units, "units"))

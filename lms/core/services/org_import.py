@@ -77,10 +77,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
-    accounts_created: int = 0
-    accounts_updated: int = 0
-    deactivated: int = 0
-    reactivated: int = 0
     applied: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -90,12 +86,25 @@ class ImportReport:
 
     def counts(self) -> dict:
         return {"total": self.total, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "skipped": self.skipped, "accounts_created": self.accounts_created,
-                "accounts_updated": self.accounts_updated, "deactivated": self.deactivated,
-                "reactivated": self.reactivated}
+                "unchanged": self.unchanged, "skipped": self.skipped}
 
     def as_dict(self) -> dict:
         return self.counts() | {"applied": self.applied, "problems": [p.as_dict() for p in self.problems]}
+
+
+@dataclass
+class OfficialsReport(ImportReport):
+    """The officials' counts, and what happened to their accounts and to who has left."""
+
+    accounts_created: int = 0
+    accounts_updated: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+
+    def counts(self) -> dict:
+        return super().counts() | {"accounts_created": self.accounts_created,
+                                   "accounts_updated": self.accounts_updated,
+                                   "deactivated": self.deactivated, "reactivated": self.reactivated}
 
 
 def parse_date(text: str) -> date | None:
@@ -118,11 +127,11 @@ def _missing_columns(found: list[str], required: tuple[str, ...], report: Import
 
 
 def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = False, full: bool = False,
-                     actor_id: int | None = None) -> ImportReport:
+                     actor_id: int | None = None) -> OfficialsReport:
     """Upsert officials by employee code, with their accounts. Flushes; the caller commits (or not, when
     nothing applied). `full`: the file lists everyone of its units, so their officials it does not name
     have left (made inactive, never deleted)."""
-    report = ImportReport()
+    report = OfficialsReport()
     found, rows = read_rows(stream, filename, OFFICIAL_COLUMNS)
     if _missing_columns(found, OFFICIAL_REQUIRED, report):
         return report
@@ -145,7 +154,7 @@ def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = Fals
     return report
 
 
-def _read_officials(rows, units: dict, report: ImportReport) -> tuple[set[str], dict[int, dict]]:
+def _read_officials(rows, units: dict, report: OfficialsReport) -> tuple[set[str], dict[int, dict]]:
     """The codes the file names (valid or not) and the valid rows as records, by line."""
     named, seen, records = set(), {}, {}
     for row in rows:
@@ -182,7 +191,7 @@ def _login_email(record: dict, existing: dict, accounts: dict) -> str | None:
     return account.email if account else None
 
 
-def _without_collisions(records: dict[int, dict], existing: dict, accounts: dict, report: ImportReport,
+def _without_collisions(records: dict[int, dict], existing: dict, accounts: dict, report: OfficialsReport,
                         valid_only: bool) -> dict[int, dict]:
     """Drop the lines whose code or e-mail is another person's. A dropped line leaves that official's
     identifiers as they are in the database, which may take one from a line kept: so check again."""
@@ -202,7 +211,7 @@ def _without_collisions(records: dict[int, dict], existing: dict, accounts: dict
     return records
 
 
-def _apply_officials(records: dict[int, dict], existing: dict, report: ImportReport) -> None:
+def _apply_officials(records: dict[int, dict], existing: dict, report: OfficialsReport) -> None:
     inserts, updates = [], []
     now = utcnow()
     for record in records.values():
@@ -223,7 +232,7 @@ def _apply_officials(records: dict[int, dict], existing: dict, report: ImportRep
     report.created, report.updated = len(inserts), len(updates)
 
 
-def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, report: ImportReport) -> None:
+def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, report: OfficialsReport) -> None:
     # Officials just inserted are the ones with ids above every id read before: fetch only those.
     ids = {code: old.id for code, old in existing.items()}
     newest = max(ids.values(), default=0)
@@ -236,7 +245,7 @@ def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, re
     report.accounts_created, report.accounts_updated = changes.created, changes.updated
 
 
-def _switch_off_missing(named: set[str], unit_ids: set[int], existing: dict, report: ImportReport) -> None:
+def _switch_off_missing(named: set[str], unit_ids: set[int], existing: dict, report: OfficialsReport) -> None:
     """A full import: the active officials of the file's units that it does not name have left."""
     gone = [old.id for code, old in existing.items()
             if old.active and old.unit_id in unit_ids and code not in named]
