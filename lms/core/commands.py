@@ -13,7 +13,7 @@ from lms.core.cli_output import emit, problem_lines
 from lms.core.db import db
 from lms.core.models import Role, User
 from lms.core.permissions import grant
-from lms.core.services import org_import
+from lms.core.services import official_import, org_import
 from lms.core.services.tabular import FileUnreadable
 
 
@@ -129,5 +129,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(mail_group)
-    app.cli.add_command(_import_command("import-officials", org_import.import_officials, "officials", full=True))
+    app.cli.add_command(_import_command("import-officials", official_import.import_officials, "officials",
+                                        full=True))
     app.cli.add_command(_import_command("import-units", org_import.import_units, "units"))

@@ -12,7 +12,7 @@ from lms.core.db import db
 from lms.core.models import Official, User
 from lms.core.models.accounts import UNUSABLE_PASSWORD
 from lms.core.services.official_accounts import active_accounts
-from lms.core.services.org_import import import_officials
+from lms.core.services.official_import import import_officials
 
 HEADER = "employee_code,full_name,unit_code,kind,email\n"
 SWITCHED_OFF = "Tài khoản này đã bị khóa".encode()

@@ -115,7 +115,7 @@ def test_enrol_a_unit_and_its_sub_units(school_admin, school, commune, login):
 
 def test_enrol_unit_follows_the_officials_import(school_admin, school, commune):
     """The import gives CB004 an account and CB002 a leaving date: the one is enrolled, the other not."""
-    from lms.core.services.org_import import import_officials
+    from lms.core.services.official_import import import_officials
     unit, _people = commune
     report = import_officials(io.BytesIO(
         "employee_code,full_name,unit_code,kind,left_on\nCB004,Phạm Thị Dung,X-TP,công chức,\n"

@@ -14,7 +14,7 @@ from lms.core.db import db
 from lms.core.forms import options
 from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
-from lms.core.services import org, org_import
+from lms.core.services import official_import, org, org_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
 from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, OfficialImportForm, UnitForm
@@ -146,7 +146,7 @@ def edit_official(official_id: int | None = None):
     return render_template("core/org/official_edit.html", form=form, official=person)
 
 
-IMPORTERS = {"officials": (org_import.import_officials, OfficialImportForm),
+IMPORTERS = {"officials": (official_import.import_officials, OfficialImportForm),
              "units": (org_import.import_units, ImportForm)}
 
 
