@@ -140,7 +140,7 @@ def seed_core(context: SeedContext) -> None:
     context.password_hash = template.password_hash
     insert_batches(User, [{"login_code": f"BS{n:07d}", "email": None, "display_name": rows[n]["full_name"],
                            "password_hash": context.password_hash, "locale": "vi", "official_id": official_id,
-                           "active": True, "must_change_password": False, "created_at": now}
+                           "active": True, "must_change_password": False, "created_at": now, "password_set_at": now}
                           for n, official_id in enumerate(context.official_ids)])
     context.official_user_ids = dict(db.session.execute(
         select(User.official_id, User.id).where(User.login_code.like("BS%"))).all())
@@ -153,7 +153,7 @@ def seed_core(context: SeedContext) -> None:
                [(Role.lecturer, {"school_id": schools[n % 2].id})])
               for n in range(20)]
     for email, name, grants in staff:
-        user = User(email=email, display_name=name, password_hash=context.password_hash)
+        user = User(email=email, display_name=name, password_hash=context.password_hash, password_set_at=now)
         db.session.add(user)
         for role, scope in grants:
             grant(user, role, **scope)

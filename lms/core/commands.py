@@ -14,7 +14,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Role, User
 from lms.core.permissions import grant
-from lms.core.services import org_import
+from lms.core.services import official_import, org_import
 from lms.core.services.accounts import set_new_password
 from lms.core.services.tabular import FileUnreadable
 
@@ -48,16 +48,21 @@ def db_heads():
         click.echo(head)
 
 
-def _import_command(name: str, importer, what: str):
+FULL_HELP = ("The file lists every official of its units: those of these units it does not name have left "
+             "and are made inactive (kept, with their records; their accounts cannot log in).")
+
+
+def _import_command(name: str, importer, what: str, *, full: bool = False):
+    """`full`: the importer also keeps accounts and takes --full (officials)."""
     @click.command(name, help=f"Import {what} from a CSV or XLSX file (upsert by code; all or nothing).")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--valid-only", is_flag=True, help="Import the valid rows even if others have problems.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON report.")
     @with_appcontext
-    def command(path: Path, valid_only: bool, as_json: bool):
+    def command(path: Path, valid_only: bool, as_json: bool, **options):
         try:
             with path.open("rb") as stream:
-                report = importer(stream, path.name, valid_only=valid_only)
+                report = importer(stream, path.name, valid_only=valid_only, **options)
         except FileUnreadable as problem:
             db.session.rollback()
             emit({"applied": False, "problems": [{"line": 0, "field": "", "message": str(problem)}]},
@@ -68,11 +73,20 @@ def _import_command(name: str, importer, what: str):
         else:
             db.session.rollback()
         data = report.as_dict()
-        lines = [f"{path.name}: {report.total} rows, {report.created} created, {report.updated} updated, "
-                 f"{report.unchanged} unchanged, {report.skipped} skipped"
-                 + ("" if report.applied else " (nothing changed)")] + problem_lines(data["problems"])
-        emit(data, as_json, lines, ok=report.applied and (report.ok or valid_only))
+        emit(data, as_json, _summary(path.name, report, full) + problem_lines(data["problems"]),
+             ok=report.applied and (report.ok or valid_only))
+    if full:
+        command = click.option("--full", is_flag=True, help=FULL_HELP)(command)
     return command
+
+
+def _summary(filename: str, report, accounts: bool) -> list[str]:
+    line = (f"{filename}: {report.total} rows, {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.skipped} skipped")
+    if accounts:
+        line += (f"; accounts: {report.accounts_created} created, {report.accounts_updated} updated; "
+                 f"{report.deactivated} made inactive, {report.reactivated} active again")
+    return [line + ("" if report.applied else " (nothing changed)")]
 
 
 @click.group("users", help="Manage accounts.")
@@ -120,5 +134,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(mail_group)
-    app.cli.add_command(_import_command("import-officials", org_import.import_officials, "officials"))
+    app.cli.add_command(_import_command("import-officials", official_import.import_officials, "officials",
+                                        full=True))
     app.cli.add_command(_import_command("import-units", org_import.import_units, "units"))

@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from lms.core.db import db
+from lms.core.db import db, utcnow
 from lms.core.models import Official, OfficialKind, Role, School, Unit, UnitLevel, User
 from lms.core.permissions import grant
 from lms.core.plugins import enabled_plugins
@@ -138,7 +138,7 @@ def seed_people() -> list[tuple[str, str, str]]:  # noqa: C901  (demo data laid 
             user.set_password(DEMO_PASSWORD)
             shared_hash = user.password_hash
         else:
-            user.password_hash = shared_hash
+            user.password_hash, user.password_set_at = shared_hash, utcnow()  # activated, like the first
         db.session.add(user)
     db.session.flush()
     return lines

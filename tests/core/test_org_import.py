@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from lms.core.db import db
 from lms.core.models import Official, OfficialKind, Unit
-from lms.core.services.org_import import import_officials, import_units
+from lms.core.services.official_import import import_officials
+from lms.core.services.org_import import import_units
 from lms.core.services.tabular import FileUnreadable
 
 HEADER = "employee_code,full_name,date_of_birth,unit_code,kind,position,email\n"

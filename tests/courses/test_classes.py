@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lms.core.db import db
 from lms.core.errors import DomainError
-from lms.core.models import UnitLevel
+from lms.core.models import Official, UnitLevel, User
 from lms.courses.models import Attendance, ClassMode, ClassSession, CourseClass, Enrolment, EnrolmentStatus
 from lms.courses.services import classes as service
 from lms.courses.services.enrolment import enrol
@@ -111,6 +111,22 @@ def test_enrol_a_unit_and_its_sub_units(school_admin, school, commune, login):
                        follow_redirects=True).get_data(as_text=True)
     assert "0 người được ghi danh, 3 người đã có trong lớp." in page
     assert "1 cán bộ chưa có tài khoản nên chưa được ghi danh: CB004" in page
+
+
+def test_enrol_unit_follows_the_officials_import(school_admin, school, commune):
+    """The import gives CB004 an account and CB002 a leaving date: the one is enrolled, the other not."""
+    from lms.core.services.official_import import import_officials
+    unit, _people = commune
+    report = import_officials(io.BytesIO(
+        "employee_code,full_name,unit_code,kind,left_on\nCB004,Phạm Thị Dung,X-TP,công chức,\n"
+        "CB002,Trần Thị Bình,X-TP-VP,công chức,31/08/2025\n".encode()), "ds.csv")
+    assert report.applied and (report.accounts_created, report.deactivated) == (1, 1)
+    course_class = service.open_class(school_admin, _fields(make_course(school=school), school))
+    enrolled = service.enrol_unit(course_class, unit)
+    assert (enrolled.enrolled, enrolled.without_account) == (3, ["CB002"])
+    codes = db.session.scalars(select(Official.employee_code).join(User, User.official_id == Official.id)
+                               .join(Enrolment, Enrolment.user_id == User.id)).all()
+    assert sorted(codes) == ["CB001", "CB003", "CB004"]
 
 
 def test_capacity_is_all_or_nothing(school_admin, school, commune):

@@ -12,6 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from lms.core.db import UTCDateTime, db, utcnow
 from lms.core.models.org import Official, School, Unit
 
+# Not a hash any algorithm produces, so no password can match it; "!" marks it at a glance.
+UNUSABLE_PASSWORD = "!unusable"
+
 
 class Role(str, enum.Enum):
     official = "official"
@@ -30,7 +33,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     login_code: Mapped[str | None] = mapped_column(String(40), unique=True)  # employee code for officials
     display_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    # UNUSABLE_PASSWORD until the person sets one (activation, a reset, or an admin): it matches nothing.
+    password_hash: Mapped[str] = mapped_column(String(255), default=UNUSABLE_PASSWORD)
+    # Null: the account was never activated (created by an import, no password chosen yet).
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     official_id: Mapped[int | None] = mapped_column(ForeignKey("core_officials.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -48,9 +54,14 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
         self.password_hash = generate_password_hash(password)
+        self.password_set_at = utcnow()
+
+    @property
+    def has_usable_password(self) -> bool:
+        return bool(self.password_hash) and not self.password_hash.startswith("!")
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return self.has_usable_password and check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
         # What Flask-Login keeps in the session and remember-me cookies: ending the row ends both.

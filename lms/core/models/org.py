@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.core.db import UTCDateTime, db, utcnow
@@ -80,6 +80,10 @@ class Official(db.Model):
     political_theory_level: Mapped[str] = mapped_column(String(20), default="")  # elementary/intermediate/advanced
     political_theory_school: Mapped[str] = mapped_column(String(255), default="")
     political_theory_year: Mapped[int | None]
+    # Never deleted: an official who leaves (a leaving date, or missing from a full import) is made inactive,
+    # their record stays, and their account cannot log in until an import brings them back.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    left_on: Mapped[date | None] = mapped_column(Date)  # ngày thôi việc, from HR
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

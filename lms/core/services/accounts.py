@@ -7,7 +7,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.core import password_policy
@@ -22,12 +22,16 @@ class LoginRefused(DomainError):
 
 
 def find_user(identifier: str) -> User | None:
+    """The account an employee code (exactly as given) or an e-mail (any case) leads to, in one lookup.
+
+    E-mails are stored lower-cased, so both halves use their unique index; the import keeps the two
+    from ever naming different people (lms/core/services/login_identities.py).
+    """
     identifier = (identifier or "").strip()
     if not identifier:
         return None
-    if "@" in identifier:
-        return db.session.scalar(select(User).where(func.lower(User.email) == identifier.lower()))
-    return db.session.scalar(select(User).where(func.upper(User.login_code) == identifier.upper()))
+    return db.session.scalar(select(User).where(or_(User.login_code == identifier,
+                                                    User.email == identifier.lower())).limit(1))
 
 
 def _account_key(user: User | None, identifier: str) -> str:
@@ -55,9 +59,9 @@ def _dummy_hash() -> str:
 
 def _password_matches(user: User | None, password: str) -> bool:
     """Runs the password hash once whoever asks, so an unknown login takes as long as a known one."""
-    hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
-    matches = check_password_hash(hashed, password or "")
-    return matches and user is not None and bool(user.password_hash) and user.active
+    usable = user is not None and user.has_usable_password
+    matches = check_password_hash(user.password_hash if usable else _dummy_hash(), password or "")
+    return matches and usable
 
 
 def authenticate(identifier: str, password: str, address: str) -> User:
@@ -78,6 +82,9 @@ def authenticate(identifier: str, password: str, address: str) -> User:
     if not _password_matches(user, password):
         db.session.add(LoginAttempt(account_key=key, address=address))
         raise LoginRefused(_l("The login or the password is not right."))
+    if not user.active:  # told only to whoever knows the password
+        raise LoginRefused(_l("This account has been switched off (the official has left, or an administrator "
+                              "closed it). Ask your unit's personnel office to reopen it."))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key))
     user.last_login_at = utcnow()
     return user

@@ -1,7 +1,5 @@
-"""Bulk import of units and officials: idempotent upsert by code, a report per row, all or nothing.
-
-A file with any problem changes nothing, unless the caller asks to import the valid rows.
-Built for size: 100,000 officials in one pass, with set-based inserts and updates.
+"""Bulk import of units (officials: official_import.py): idempotent upsert by code, a report per row,
+all or nothing. A file with any problem changes nothing, unless the caller asks to import the valid rows.
 """
 from __future__ import annotations
 
@@ -10,28 +8,14 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from lms.core import audit
-from lms.core.db import db, utcnow
-from lms.core.models import Official, OfficialKind, Unit, UnitLevel
+from lms.core.db import db
+from lms.core.models import Unit, UnitLevel
 from lms.core.services.org import set_parent
 from lms.core.services.tabular import Problem, read_rows
-from lms.core.text import fold, nfc
-
-OFFICIAL_COLUMNS = {
-    "employee_code": ("mã cán bộ", "ma can bo", "mã nhân sự", "code", "employee code"),
-    "full_name": ("họ và tên", "ho va ten", "họ tên", "name", "full name"),
-    "date_of_birth": ("ngày sinh", "ngay sinh", "date of birth", "dob"),
-    "unit_code": ("mã đơn vị", "ma don vi", "unit", "unit code"),
-    "kind": ("loại", "loai", "đối tượng", "kind"),
-    "position": ("chức vụ", "chuc vu", "position"),
-    "rank": ("ngạch", "ngach", "chức danh", "rank"),
-    "email": ("thư điện tử", "e-mail", "email"),
-    "gender": ("giới tính", "gioi tinh", "gender"),
-    "political_theory_level": ("trình độ lý luận chính trị", "lý luận chính trị", "political theory"),
-}
-OFFICIAL_REQUIRED = ("employee_code", "full_name", "unit_code", "kind")
+from lms.core.text import nfc
 
 UNIT_COLUMNS = {
     "code": ("mã đơn vị", "ma don vi", "unit code"),
@@ -46,21 +30,12 @@ UNIT_COLUMNS = {
 }
 UNIT_REQUIRED = ("code", "name_vi", "level")
 
-KIND_ALIASES = {
-    "cadre": OfficialKind.cadre, "cán bộ": OfficialKind.cadre, "can bo": OfficialKind.cadre,
-    "civil_servant": OfficialKind.civil_servant, "civil servant": OfficialKind.civil_servant,
-    "công chức": OfficialKind.civil_servant, "cong chuc": OfficialKind.civil_servant,
-    "public_employee": OfficialKind.public_employee, "public employee": OfficialKind.public_employee,
-    "viên chức": OfficialKind.public_employee, "vien chuc": OfficialKind.public_employee,
-}
 LEVEL_ALIASES = {
     "central": UnitLevel.central, "trung ương": UnitLevel.central, "trung uong": UnitLevel.central,
     "province": UnitLevel.province, "tỉnh": UnitLevel.province, "tinh": UnitLevel.province,
     "commune": UnitLevel.commune, "xã": UnitLevel.commune, "xa": UnitLevel.commune,
     "district": UnitLevel.district, "huyện": UnitLevel.district, "huyen": UnitLevel.district,
 }
-PT_LEVELS = {"": "", "sơ cấp": "elementary", "elementary": "elementary", "trung cấp": "intermediate",
-             "intermediate": "intermediate", "cao cấp": "advanced", "advanced": "advanced"}
 BATCH = 5000
 
 
@@ -78,10 +53,12 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def as_dict(self) -> dict:
+    def counts(self) -> dict:
         return {"total": self.total, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "skipped": self.skipped, "applied": self.applied,
-                "problems": [p.as_dict() for p in self.problems]}
+                "unchanged": self.unchanged, "skipped": self.skipped}
+
+    def as_dict(self) -> dict:
+        return self.counts() | {"applied": self.applied, "problems": [p.as_dict() for p in self.problems]}
 
 
 def parse_date(text: str) -> date | None:
@@ -96,111 +73,11 @@ def parse_date(text: str) -> date | None:
     raise ValueError(text)
 
 
-def _missing_columns(found: list[str], required: tuple[str, ...], report: ImportReport) -> bool:
+def missing_columns(found: list[str], required: tuple[str, ...], report: ImportReport) -> bool:
     missing = [c for c in required if c not in found]
     for column in missing:
         report.problems.append(Problem(1, column, _l("The column %(column)s is missing.") % {"column": column}))
     return bool(missing)
-
-
-def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = False,
-                     actor_id: int | None = None) -> ImportReport:
-    """Upsert officials by employee code. Flushes; the caller commits (or not, when nothing applied)."""
-    report = ImportReport()
-    found, rows = read_rows(stream, filename, OFFICIAL_COLUMNS)
-    if _missing_columns(found, OFFICIAL_REQUIRED, report):
-        return report
-
-    units = dict(db.session.execute(select(Unit.code, Unit.id)).all())
-    existing = {row.employee_code: row for row in db.session.execute(select(
-        Official.id, Official.employee_code, Official.full_name, Official.date_of_birth, Official.unit_id,
-        Official.kind, Official.position, Official.rank, Official.email, Official.gender,
-        Official.political_theory_level))}
-    seen: dict[str, int] = {}
-    inserts, updates = [], []
-    now = utcnow()
-    for row in rows:
-        report.total += 1
-        problems = _check_official(row, units, seen)
-        if problems:
-            report.problems.extend(problems)
-            report.skipped += 1
-            continue
-        v = row.values
-        record = {
-            "employee_code": v["employee_code"].strip(), "full_name": nfc(v["full_name"]),
-            "date_of_birth": parse_date(v.get("date_of_birth", "")), "unit_id": units[v["unit_code"].strip()],
-            "kind": KIND_ALIASES[v["kind"].strip().lower()], "position": nfc(v.get("position", "")),
-            "rank": nfc(v.get("rank", "")), "email": (v.get("email") or "").strip() or None,
-            "gender": (v.get("gender") or "").strip()[:10],
-            "political_theory_level": PT_LEVELS[(v.get("political_theory_level") or "").strip().lower()],
-        }
-        old = existing.get(record["employee_code"])
-        if old is None:
-            inserts.append(record | {"name_folded": fold(record["full_name"]), "created_at": now, "updated_at": now})
-        elif any(getattr(old, k) != record[k] for k in record if k in (
-                "full_name", "date_of_birth", "unit_id", "kind", "position", "rank", "email", "gender",
-                "political_theory_level")):
-            updates.append(record | {"id": old.id, "name_folded": fold(record["full_name"]), "updated_at": now})
-        else:
-            report.unchanged += 1
-
-    if report.problems and not valid_only:
-        report.created = report.updated = 0
-        return report
-    for start in range(0, len(inserts), BATCH):
-        db.session.execute(insert(Official), inserts[start:start + BATCH])
-    for start in range(0, len(updates), BATCH):
-        db.session.execute(update(Official), [{k: v for k, v in r.items() if k != "employee_code"}
-                                              for r in updates[start:start + BATCH]])
-    report.created, report.updated, report.applied = len(inserts), len(updates), True
-    audit.record("officials.imported", "file", filename, actor_id=actor_id,
-                 data={"created": report.created, "updated": report.updated, "skipped": report.skipped})
-    db.session.flush()
-    return report
-
-
-def _check_official(row, units: dict, seen: dict) -> list[Problem]:  # noqa: C901  (one check per column of the row, in column order)
-    v, line, problems = row.values, row.line, []
-    for name in row.formula_fields:
-        problems.append(Problem(line, name, _l("Formulas are not accepted; type the value itself.")))
-    if problems:
-        return problems
-    code = v.get("employee_code", "").strip()
-    if not code:
-        problems.append(Problem(line, "employee_code", _l("The employee code is empty.")))
-    elif len(code) > 40:
-        problems.append(Problem(line, "employee_code", _l("The employee code is longer than 40 characters.")))
-    elif code in seen:
-        problems.append(Problem(line, "employee_code",
-                                _l("The employee code %(code)s is also on line %(other)s.") % {"code": code,
-                                                                                               "other": seen[code]}))
-    else:
-        seen[code] = line
-    name = nfc(v.get("full_name", ""))
-    if not name:
-        problems.append(Problem(line, "full_name", _l("The name is empty.")))
-    elif len(name) > 200:
-        problems.append(Problem(line, "full_name", _l("The name is longer than 200 characters.")))
-    unit_code = v.get("unit_code", "").strip()
-    if unit_code not in units:
-        problems.append(Problem(line, "unit_code",
-                                _l("There is no unit with the code %(code)s.") % {"code": unit_code}))
-    if v.get("kind", "").strip().lower() not in KIND_ALIASES:
-        problems.append(Problem(line, "kind", _l("The kind must be cadre, civil servant or public employee.")))
-    try:
-        born = parse_date(v.get("date_of_birth", ""))
-        if born and not (date(1930, 1, 1) <= born <= date.today()):
-            problems.append(Problem(line, "date_of_birth", _l("The date of birth is not plausible.")))
-    except ValueError:
-        problems.append(Problem(line, "date_of_birth", _l("The date of birth is not a date (dd/mm/yyyy).")))
-    email = (v.get("email") or "").strip()
-    if email and ("@" not in email or len(email) > 254):
-        problems.append(Problem(line, "email", _l("The e-mail address is not valid.")))
-    if (v.get("political_theory_level") or "").strip().lower() not in PT_LEVELS:
-        problems.append(Problem(line, "political_theory_level",
-                                _l("The political-theory level must be elementary, intermediate or advanced.")))
-    return problems
 
 
 def _depth(code: str, parent_of: dict[str, str]) -> int:
@@ -219,7 +96,7 @@ def import_units(stream: BinaryIO, filename: str, *, valid_only: bool = False,  
     """Upsert units by code; parents and successors may be defined later in the same file."""
     report = ImportReport()
     found, rows = read_rows(stream, filename, UNIT_COLUMNS)
-    if _missing_columns(found, UNIT_REQUIRED, report):
+    if missing_columns(found, UNIT_REQUIRED, report):
         return report
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
     parsed, seen = [], {}

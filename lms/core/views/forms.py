@@ -72,6 +72,11 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired()])
 
 
+class OfficialImportForm(ImportForm):
+    full = BooleanField(_l("Full list: officials of these units missing from the file have left (made inactive, "
+                           "never deleted)"))
+
+
 class OfficialForm(FlaskForm):
     employee_code = StringField(_l("Employee code"), validators=[DataRequired(), Length(max=40)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])

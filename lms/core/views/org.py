@@ -14,10 +14,10 @@ from lms.core.db import db
 from lms.core.forms import options
 from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
-from lms.core.services import org, org_import
+from lms.core.services import official_import, org, org_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
-from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, UnitForm
+from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, OfficialImportForm, UnitForm
 from lms.core.views.pagination import paginate
 from lms.core.views.saving import save_with_audit
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
@@ -146,7 +146,8 @@ def edit_official(official_id: int | None = None):
     return render_template("core/org/official_edit.html", form=form, official=person)
 
 
-IMPORTERS = {"officials": org_import.import_officials, "units": org_import.import_units}
+IMPORTERS = {"officials": (official_import.import_officials, OfficialImportForm),
+             "units": (org_import.import_units, ImportForm)}
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
@@ -154,26 +155,27 @@ IMPORTERS = {"officials": org_import.import_officials, "units": org_import.impor
 @commits
 def import_file(kind: str):
     """Upload, see the report; a file with problems changes nothing until the user picks 'valid rows'."""
-    importer = IMPORTERS.get(kind) or abort(404)
-    form = ImportForm()
+    importer, form_class = IMPORTERS.get(kind) or abort(404)
+    form = form_class()
     report = None
     pending_key = f"import-{kind}"
     if request.method == "POST" and request.form.get("action") == "valid-only" and session.get(pending_key):
-        data, filename = _load_pending(session[pending_key])
-        report = _run_import(importer, data, filename, valid_only=True)
+        data, filename, options = _load_pending(session[pending_key])
+        report = _run_import(importer, data, filename, valid_only=True, **options)
         session.pop(pending_key, None)
     elif form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        report = _run_import(importer, data, upload.filename or "upload")
+        options = {"full": form.full.data} if "full" in form else {}
+        report = _run_import(importer, data, upload.filename or "upload", **options)
         if report is not None and not report.applied and report.total > report.skipped:
-            session[pending_key] = _store_pending(data, upload.filename or "upload")
+            session[pending_key] = _store_pending(data, upload.filename or "upload", options)
     return render_template("core/org/import.html", form=form, report=report, kind=kind)
 
 
-def _run_import(importer, data: bytes, filename: str, valid_only: bool = False):
+def _run_import(importer, data: bytes, filename: str, valid_only: bool = False, **options):
     try:
-        report = importer(io.BytesIO(data), filename, valid_only=valid_only, actor_id=current_user.id)
+        report = importer(io.BytesIO(data), filename, valid_only=valid_only, actor_id=current_user.id, **options)
     except FileUnreadable as problem:
         discard_changes()
         flash(str(problem), "error")
@@ -187,18 +189,18 @@ def _run_import(importer, data: bytes, filename: str, valid_only: bool = False):
     return report
 
 
-def _store_pending(data: bytes, filename: str) -> dict:
+def _store_pending(data: bytes, filename: str, options: dict) -> dict:
     """Keep the uploaded file until the user decides; it lives in storage, not in the cookie."""
     from lms.core import storage
     stored = storage.save_bytes(data, filename, "application/octet-stream", uploaded_by=current_user.id)
-    return {"file_id": stored.id, "filename": filename}
+    return {"file_id": stored.id, "filename": filename, "options": options}
 
 
-def _load_pending(pending: dict) -> tuple[bytes, str]:
+def _load_pending(pending: dict) -> tuple[bytes, str, dict]:
     from lms.core import storage
     from lms.core.models import StoredFile
     stored = db.session.get(StoredFile, pending["file_id"])
     if stored is None or stored.uploaded_by != current_user.id:
         abort(400)
     with storage.open_file(stored) as handle:
-        return handle.read(), pending["filename"]
+        return handle.read(), pending["filename"], pending.get("options", {})

@@ -14,6 +14,7 @@ from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotAllowed
 from lms.core.models import Official, Role, Unit, User
 from lms.core.permissions import may_run_school, school_ids
+from lms.core.services.official_accounts import active_accounts
 from lms.core.services.org import subtree_ids
 from lms.core.services.tabular import FileUnreadable, read_rows
 from lms.courses.models import (
@@ -177,16 +178,9 @@ def enrol_users(course_class: CourseClass, people: list[tuple[int, str]], report
     return report
 
 
-def _officials_with_accounts(condition) -> tuple[list[tuple[int, str]], list[str]]:
-    rows = db.session.execute(select(Official.employee_code, User.id).outerjoin(User, User.official_id == Official.id)
-                              .where(condition).order_by(Official.employee_code)).all()
-    with_account = [(user_id, code) for code, user_id in rows if user_id is not None]
-    return with_account, [code for code, user_id in rows if user_id is None]
-
-
 def enrol_unit(course_class: CourseClass, unit: Unit) -> EnrolReport:
-    """Every official of the unit and its sub-units who has an account; the others are counted."""
-    people, missing = _officials_with_accounts(Official.unit_id.in_(subtree_ids(unit)))
+    """Every active official of the unit and its sub-units with an active account; the others are counted."""
+    people, missing = active_accounts(Official.unit_id.in_(subtree_ids(unit)))
     report = EnrolReport(without_account=missing)
     return enrol_users(course_class, people, report)
 
@@ -195,7 +189,7 @@ def enrol_codes(course_class: CourseClass, codes: list[str]) -> EnrolReport:
     wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     if not wanted:
         raise DomainError(_l("No employee code was given."))
-    people, missing = _officials_with_accounts(Official.employee_code.in_(wanted))
+    people, missing = active_accounts(Official.employee_code.in_(wanted))
     known = {code for _u, code in people} | set(missing)
     report = EnrolReport(without_account=missing, not_found=[c for c in wanted if c not in known])
     return enrol_users(course_class, people, report)
