@@ -307,6 +307,11 @@ def by_id(number: int) -> Payload:
     return PAYLOADS[number - FIRST_ID]
 
 
+def printable(text: str) -> str:
+    """A payload for a format that cannot carry control characters (XML 1.0, XLSX): without them."""
+    return "".join(ch for ch in text if ch >= " " or ch in "\t\n\r")
+
+
 def one_line(text: str) -> str:
-    """A payload for a field that takes one line (Aiken, CSV names): its line breaks as spaces."""
-    return " ".join(text.splitlines())
+    """A payload for a field that takes one line (Aiken, names in a list): its line breaks as spaces."""
+    return " ".join(printable(text).split("\n"))
