@@ -12,7 +12,7 @@ import openpyxl
 import yaml
 
 from lms.core.sanitize import DROPPED_WITH_CONTENT
-from tests.security.payloads import PAYLOADS, Payload, one_line, printable
+from tests.security.payloads import PAYLOADS, Payload, by_name, one_line, printable
 
 COURSE_KEY = "khoa-doc-hai"
 SUMMARY_PAYLOADS = 20  # the course's summary is one field: a share of the corpus, all of it in other places
@@ -20,6 +20,10 @@ SUMMARY_PAYLOADS = 20  # the course's summary is one field: a share of the corpu
 # The sanitiser drops an unclosed <svg> or <script> with everything after it, which would hide the rest of
 # the corpus from the page; closing them after each payload lets every payload reach the page on its own.
 CLOSE_ALL = "".join(f"</{tag}></{tag}>" for tag in sorted(DROPPED_WITH_CONTENT | {"iframe", "a", "p", "div"}))
+# The course's title reaches the most places (catalogue, <title>, attributes, notices, certificates,
+# the training record): it carries the breakouts of every context a title is printed in.
+COURSE_TITLE = "".join(by_name(name).text for name in (
+    "quote-double", "quote-title-close", "quote-textarea-close", "json-script-break"))
 _GIFT_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\~=#{}:"})
 
 
@@ -112,9 +116,8 @@ def course_folder(root: Path, school_code: str) -> Path:
                                                encoding="utf-8")
     (folder / "lessons" / "short.md").write_text("Bài ngắn.\n", encoding="utf-8")
     (folder / "quiz.gift").write_text(gift(), encoding="utf-8")
-    title = PAYLOADS[0]
     spec = {
-        "key": COURSE_KEY, "version": 1, "title": {"vi": title.text, "en": title.text},
+        "key": COURSE_KEY, "version": 1, "title": {"vi": COURSE_TITLE, "en": COURSE_TITLE},
         "summary": {"vi": "\n\n".join(p.text for p in PAYLOADS[:SUMMARY_PAYLOADS]),
                     "en": "\n\n".join(p.text for p in PAYLOADS[SUMMARY_PAYLOADS:2 * SUMMARY_PAYLOADS])},
         "content_area": "science_technology_digital", "periods": 2, "level": "all", "school": school_code,

@@ -307,6 +307,10 @@ def by_id(number: int) -> Payload:
     return PAYLOADS[number - FIRST_ID]
 
 
+def by_name(name: str) -> Payload:
+    return next(payload for payload in PAYLOADS if payload.name == name)
+
+
 def printable(text: str) -> str:
     """A payload for a format that cannot carry control characters (XML 1.0, XLSX): without them."""
     return "".join(ch for ch in text if ch >= " " or ch in "\t\n\r")

@@ -35,7 +35,8 @@ class Seeded:
     admin_email: str
     learner_email: str
     lesson_editor: str
-    markdown_lesson: str
+    question_form: str
+    joined: str  # the whole corpus as one text, for the editors
     admin_pages: list[str] = field(default_factory=list)
     learner_pages: list[str] = field(default_factory=list)
     admin_must_see: list[str] = field(default_factory=list)  # endpoints
@@ -93,7 +94,7 @@ def _quiz(course, learner: User) -> list[int]:
     done = start_attempt(quiz, learner.id)
     submit_attempt(done.id, user_id=learner.id)
     open_attempt = start_attempt(quiz, learner.id)
-    return [quiz.id, done.id, open_attempt.id]
+    return [quiz.id, quiz.bank_id, done.id, open_attempt.id]
 
 
 def _org(province_code: str) -> None:
@@ -143,7 +144,7 @@ def _notices(learner: User) -> None:
 def seed_corpus(tmp_path: Path) -> Seeded:
     school, admin, learner = _people()
     course, enrolment = _course(tmp_path, school, admin, learner)
-    quiz_id, done_id, open_id = _quiz(course, learner)
+    quiz_id, bank_id, done_id, open_id = _quiz(course, learner)
     _org("T-DH")
     templates = _templates(school, admin)
     certificate_id, code = _certificate(course, enrolment, templates[0], learner)
@@ -163,7 +164,8 @@ def seed_corpus(tmp_path: Path) -> Seeded:
     return Seeded(
         admin_email=admin.email, learner_email=learner.email,
         lesson_editor=f"/courses/author/c/{key}/a/bai-md",
-        markdown_lesson="\n\n---\n\n".join(p.text for p in PAYLOADS),
+        question_form=f"/quizzes/banks/{bank_id}/questions/new?type=single_choice",
+        joined="\n\n<hr>\n\n".join(p.text for p in PAYLOADS),
         admin_pages=both + admin_pages, learner_pages=both + learner_pages,
         admin_must_see=["courses.course", "courses.lesson", "courses.edit_activity", "quizzes.bank", "org.units",
                         "org.officials", "org.edit_unit", "org.official", "certificates.templates",

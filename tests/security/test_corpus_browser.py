@@ -14,9 +14,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from lms.core.db import db
+from lms.quizzes.models import Question
+from tests.security.payloads import PAYLOADS, one_line
 from tests.security.seed import Seeded, seed_corpus
 
 pytestmark = pytest.mark.browser
@@ -144,6 +147,7 @@ def test_nothing_in_the_corpus_runs_on_any_page(app, server, chromium, tmp_path)
     admin = Watch(chromium, server, app)
     learner = Watch(chromium, server, app)
     try:
+        _detector_works(admin)
         admin.log_in(seeded.admin_email)
         _edit_in_the_browser(admin, seeded)
         admin.crawl(seeded.admin_pages)
@@ -163,10 +167,36 @@ def _edit_in_the_browser(admin: Watch, seeded: Seeded) -> None:
     """The lesson editor's live preview and its save, and the question form, with the whole corpus."""
     page = admin.page
     admin.visit(f"{admin.base}{seeded.lesson_editor}")
-    page.fill("#body_vi", seeded.markdown_lesson)
+    page.fill("#body_vi", seeded.joined)
     page.wait_for_selector("#preview hr")
     page.wait_for_timeout(300)
     admin.hits.extend(f"{item} in the live preview" for item in page.evaluate(DOM_AUDIT))
     with page.expect_navigation():
         page.click("button[name=action][value=save]")
     admin.visit(page.url)
+
+    admin.visit(f"{admin.base}{seeded.question_form}")
+    page.fill("#name", one_line(PAYLOADS[-1].text))
+    page.fill("#text", seeded.joined)
+    page.select_option("#text_format", "html")
+    page.fill("#general_feedback", seeded.joined)
+    rows = page.locator("input[id$='-text'][id^='row-']")
+    for index in range(rows.count()):
+        payload = PAYLOADS[index * 7 % len(PAYLOADS)]
+        page.fill(f"#row-{index}-text", one_line(payload.text))
+        page.fill(f"#row-{index}-feedback", one_line(payload.text))
+        page.fill(f"#row-{index}-fraction", "100" if index == 0 else "0")
+    with page.expect_navigation():
+        page.click("form button.button:not(.secondary)")
+    saved = db.session.scalars(select(Question).order_by(Question.id.desc()).limit(1)).one()
+    assert saved.text_format == "html" and saved.text.count("<hr>") == len(PAYLOADS) - 1, "the form did not save"
+    for path in (f"/quizzes/questions/{saved.id}", f"/quizzes/questions/{saved.id}/edit"):
+        admin.visit(admin.base + path)
+
+
+def _detector_works(watch: Watch) -> None:
+    """The hooks see a payload that does run (here, on a page of our own making) and are then reset."""
+    watch.page.set_content("<img src=x onerror=top.__xss(1)><script>alert(2)</script>")
+    watch.page.wait_for_timeout(100)
+    assert any("call 1" in hit for hit in watch.hits) and any("alert 2" in hit for hit in watch.hits), watch.hits
+    watch.hits.clear()
