@@ -4,7 +4,9 @@ them opened in Chromium, as an administrator and as a learner: nothing may run.
 The browser context bypasses the Content-Security-Policy, so what is checked here is the platform's own
 escaping and its sanitiser, not the policy that would stop a slip. A page fails on any detector call
 (`top.__xss(ID)`, alert, confirm, prompt, print, window.open), any dialog, pop-up or navigation away, any
-request a payload aims at, and on any hostile construct left in its DOM for a click or a hover to fire.
+request a payload aims at, any hostile construct left in its DOM for a click or a hover to fire, and any
+server error. The pages are the ones seeding names (every page that shows a field of the corpus) and, from
+them, one page of each route their links reach.
 """
 from __future__ import annotations
 
@@ -116,6 +118,8 @@ class Watch:
             except Exception:  # noqa: BLE001  (a sandboxed or cross-origin frame: nothing of ours can run there)
                 continue
             self.hits.extend(f"{item} on {url}" for item in left)
+        if answer is not None and answer.status >= 500:
+            self.hits.append(f"server error {answer.status} on {url}")  # a payload must not break a page either
         if answer is None or "text/html" not in (answer.headers.get("content-type") or ""):
             return []
         return self.page.eval_on_selector_all(
