@@ -36,6 +36,7 @@ class Seeded:
     learner_email: str
     lesson_editor: str
     question_form: str
+    course_page: str
     joined: str  # the whole corpus as one text, for the editors
     admin_pages: list[str] = field(default_factory=list)
     learner_pages: list[str] = field(default_factory=list)
@@ -164,6 +165,7 @@ def seed_corpus(tmp_path: Path) -> Seeded:
     return Seeded(
         admin_email=admin.email, learner_email=learner.email,
         lesson_editor=f"/courses/author/c/{key}/a/bai-md",
+        course_page=f"/courses/c/{key}",
         question_form=f"/quizzes/banks/{bank_id}/questions/new?type=single_choice",
         joined="\n\n<hr>\n\n".join(p.text for p in PAYLOADS),
         admin_pages=both + admin_pages, learner_pages=both + learner_pages,

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from lms.core.db import db
 from lms.quizzes.models import Question
-from tests.security.payloads import PAYLOADS, one_line
+from tests.security.payloads import PAYLOADS, one_line, printable
 from tests.security.seed import Seeded, seed_corpus
 
 pytestmark = pytest.mark.browser
@@ -157,6 +157,7 @@ def test_nothing_in_the_corpus_runs_on_any_page(app, server, chromium, tmp_path)
         admin.crawl(seeded.admin_pages)
         learner.log_in(seeded.learner_email)
         learner.crawl(seeded.learner_pages)
+        _titles_reach_the_page(admin, seeded)
         hits = admin.hits + learner.hits
         assert not hits, "\n".join(sorted(set(hits))[:60])
         for watch, pages in ((admin, seeded.admin_must_see), (learner, seeded.learner_must_see)):
@@ -196,6 +197,15 @@ def _edit_in_the_browser(admin: Watch, seeded: Seeded) -> None:
     assert saved.text_format == "html" and saved.text.count("<hr>") == len(PAYLOADS) - 1, "the form did not save"
     for path in (f"/quizzes/questions/{saved.id}", f"/quizzes/questions/{saved.id}/edit"):
         admin.visit(admin.base + path)
+
+
+def _titles_reach_the_page(admin: Watch, seeded: Seeded) -> None:
+    """The test is only as good as its fields: every payload's text reaches the course page, as text, in
+    its section's and activity's titles."""
+    admin.visit(f"{admin.base}{seeded.course_page}")
+    shown = admin.page.inner_text("main")
+    missing = [p.name for p in PAYLOADS if p.call() in printable(p.text) and p.call() not in shown]
+    assert not missing, f"payloads missing from the course page: {missing}"
 
 
 def _detector_works(watch: Watch) -> None:
