@@ -16,7 +16,8 @@ from lms.core.db import db
 from lms.core.models import Official, OfficialKind, School, Unit, UnitLevel, User
 from lms.core.notifications.services import notify
 from lms.core.permissions import grant
-from lms.core.services.org_import import import_officials, import_units
+from lms.core.services.official_import import import_officials
+from lms.core.services.org_import import import_units
 from tests.security import corpus_files
 from tests.security.payloads import PAYLOADS
 
