@@ -375,6 +375,7 @@ def test_a_question_of_a_type_no_longer_installed_leaves_the_others_numbered(cli
     it keep their own numbers (the page once paired views with questions by index and shifted them)."""
     questions = [make_question(name=f"Câu {n}", text=f"Nội dung câu số {n}") for n in (1, 2, 3)]
     quiz = make_quiz(questions, questions_per_page=3)
+    in_course(quiz, official_user)
     login(official_user)
     attempt = start(client, quiz)
     gone = min(db.session.get(Attempt, attempt.id).questions, key=lambda aq: aq.position)
@@ -383,3 +384,18 @@ def test_a_question_of_a_type_no_longer_installed_leaves_the_others_numbered(cli
     text = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
     numbered = re.findall(r'class="q-number">\s*Câu (\d+)', text)
     assert numbered == ["1", "2"], numbered
+
+
+def test_a_quiz_outside_the_learners_courses_cannot_be_opened_or_started(client, login, official_user, lecturer,
+                                                                         make_quiz, make_question):
+    """Issue 22: an official started an attempt on another school's quiz that belongs to no course of theirs."""
+    quiz = make_quiz([make_question("single_choice")])
+    login(official_user)
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 404
+    assert client.post(f"/quizzes/{quiz.id}/start").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+    in_course(quiz, official_user)
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 200
+    client.post("/logout")
+    login(lecturer)  # the bank's lecturer previews it without a course
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 200

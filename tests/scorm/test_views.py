@@ -367,3 +367,13 @@ def test_the_player_offers_the_way_back_to_the_page_that_opened_it(client, login
         headers = {"Referer": referrer} if referrer else {}
         page = client.get(f"/scorm/{package.id}/play", headers=headers)
         assert "Back to where you came from" not in page.get_data(True)
+
+
+def test_a_package_outside_the_learners_courses_is_neither_played_nor_tracked(client, login, learner, make_package):
+    package = make_package(SINGLE_SCO_12)
+    login(learner)
+    assert client.get(f"/scorm/{package.id}/play").status_code == 404
+    assert post_commit(client, package, values=[["cmi.core.lesson_status", "completed"]]).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(ScormAttempt)) == 0
+    in_course(package.id, learner)
+    assert client.get(f"/scorm/{package.id}/play").status_code == 200
