@@ -142,7 +142,7 @@ def sees_classes(user) -> bool:
 def may_take(user, activity_type: str, ref: str) -> bool:
     """The courses plugin's answer to the core's `activities.may_take`: the target is an activity of a
     course the user is actively enrolled in and may see (not a draft), or of a course they may edit (a
-    lecturer trying their own quiz). The same rule as the lesson pages."""
+    lecturer trying out their own course). The same rule as the lesson pages."""
     placed = select(Activity.course_id).where(Activity.type == activity_type, Activity.ref == ref)
     learning = select(Enrolment.id).join(Course, Course.id == Enrolment.course_id).where(
         Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.active,

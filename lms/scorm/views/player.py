@@ -32,7 +32,7 @@ def _package(package_id: int) -> ScormPackage:
 
 
 def _may_play(package: ScormPackage) -> bool:
-    """Its managers, and learners of a course that holds it (the courses plugin answers, through the core)."""
+    """Its managers, and learners of a course that holds it (whoever keeps courses answers, through the core)."""
     return may_manage(current_user, package) or activities.may_take(current_user, "scorm", str(package.id))
 
 
