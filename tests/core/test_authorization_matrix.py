@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.core.db import db
-from tests.conftest import _cached_app, _rolled_back
+from tests.conftest import _cached_app, _restore, _rolled_back
 from tests.core import authorization_world
 from tests.core.authorization_matrix_routes import ROUTES
 from tests.core.authorization_world import FOREIGN, PASSWORD, ROLES
@@ -37,8 +37,10 @@ class Matrix:
 
 
 @pytest.fixture(scope="module")
-def matrix(database_url, instance_root, migrated):
+def matrix(database_url, instance_root, migrated, tmp_path_factory):
     app = _cached_app(database_url, instance_root, {})
+    # Files of the world (a package unpacked under its id) stay out of the storage later tests share.
+    app.config["STORAGE_PATH"] = str(tmp_path_factory.mktemp("matrix-storage"))
     with app.app_context():
         engine = db.engine
     with _rolled_back(engine) as connection, app.app_context():
@@ -53,6 +55,7 @@ def matrix(database_url, instance_root, migrated):
         db.session.commit()
         yield found
         db.session.remove()
+    _restore(app)  # the storage path, and what requests kept in app.extensions (caches keyed by freed ids)
 
 
 def _client(matrix: Matrix, role: str):
