@@ -120,6 +120,7 @@ ROUTES: dict[str, E] = {
     "courses.asset /courses/c/<key>/assets/<path:path>": E("GET"),
     "courses.attendance /courses/classes/<int:class_id>/sessions/<int:session_id>": E("GET POST"),
     "courses.authoring /courses/author": E("GET"),
+    # The province's catalogue lists every published course, whichever school runs it, with its outline.
     "courses.catalogue /courses/": E("GET", shows=SIGNED_IN),
     "courses.class_page /courses/classes/<int:class_id>": E("GET"),
     "courses.class_report_download /courses/classes/<int:class_id>/report.xlsx": E("GET"),
@@ -146,6 +147,7 @@ ROUTES: dict[str, E] = {
     "courses.move_activity /courses/author/c/<key>/a/<activity_key>/move": E("POST"),
     "courses.move_section /courses/author/c/<key>/sections/<int:section_id>/move": E("POST"),
     "courses.my_learning /courses/my": E("GET"),
+    # A school opens classes of any published course and calls lecturers of any school (visiting lecturers).
     "courses.new_class /courses/classes/new": E("GET POST", shows=frozenset({"school_admin"}), data={
         "course_id": "course_id", "code": "LOP-MOI", "school_id": "school_id", "unit_id": "unit_id", "mode": "online"}),
     "courses.new_course /courses/author/new": E("GET POST", data={
@@ -163,7 +165,7 @@ ROUTES: dict[str, E] = {
     "courses.withdraw /courses/classes/<int:class_id>/withdraw/<int:enrolment_id>": E("POST"),
     "notifications.index /notifications": E("GET"),
     "notifications.open_notification /notifications/<int:notification_id>": E("GET"),
-    "notifications.preferences /account/preferences": E("GET POST", writes=SIGNED_IN),
+    "notifications.preferences /account/preferences": E("GET POST", writes=SIGNED_IN),  # one's own choices
     "notifications.read /notifications/<int:notification_id>/read": E("POST"),
     "notifications.read_all /notifications/read-all": E("POST"),
     "notifications_admin.mail /admin/mail/": E("GET"),
@@ -200,6 +202,7 @@ ROUTES: dict[str, E] = {
     "quizzes.import_file /quizzes/banks/<int:bank_id>/import": E("POST"),
     "quizzes.mine /quizzes/mine": E("GET"),
     "quizzes.question_usage /quizzes/questions/<int:question_id>": E("GET"),
+    # A quiz of a course the learner is not in, and one of the other school's bank in no course at all.
     "quizzes.quiz /quizzes/<int:quiz_id>": E("GET", variants=({}, {"quiz_id": "loose_quiz_id"})),
     "quizzes.quiz_questions /quizzes/<int:quiz_id>/questions": E("GET"),
     "quizzes.quiz_results /quizzes/<int:quiz_id>/results": E("GET"),
