@@ -83,7 +83,8 @@ ROUTES: dict[str, E] = {
     "admin.users /admin/users": E("GET"),
     "auth.change_password /account/password": E("GET POST"),
     "auth.login /login": E("GET POST", anonymous=True),
-    "auth.logout /logout": E("POST", anonymous=True),
+    "auth.logout /logout": E("POST", anonymous=True, writes=SIGNED_IN),  # ends one's own session
+    "auth.logout_everywhere /account/sessions/end": E("POST", writes=SIGNED_IN),  # one's own sessions
     "certificates.badge /certificates/<int:certificate_id>/badge.json": E("GET"),
     "certificates.badge_jwt /certificates/<int:certificate_id>/badge.jwt": E("GET"),
     "certificates.class_page /certificates/classes/<int:class_id>": E("GET"),
