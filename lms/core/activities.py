@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from flask import Flask, current_app
 
@@ -108,3 +109,24 @@ def report_outcome(user_id: int, activity_type: str, activity_ref: str, *, compl
     events.send(events.activity_completed, events.ActivityOutcome(
         user_id=user_id, activity_type=activity_type, activity_ref=str(activity_ref), completed=completed,
         passed=passed, score=score, supersedes=supersedes, occurred_at=occurred_at or utcnow()))
+
+
+# --- who may take an activity's target -----------------------------------------------------------
+
+class AccessAnswer(Protocol):
+    def __call__(self, user, activity_type: str, ref: str) -> bool: ...
+
+
+def provide_access(app: Flask, answer: AccessAnswer) -> None:
+    """The plugin that places activities in courses answers `may_take` (the courses plugin, in its setup)."""
+    app.extensions["lms"]["activity_access"] = answer
+
+
+def may_take(user, activity_type: str, ref: str) -> bool:
+    """May `user` open, start or answer the thing behind an activity (a quiz, a package) as a learner? Only
+    when it belongs to a course they may learn in, which the courses plugin decides: a quiz or package
+    that is in none of their courses is not theirs to take. Without a plugin that answers, nobody may."""
+    if not user or not user.is_authenticated:
+        return False
+    answer = current_app.extensions["lms"].get("activity_access")
+    return answer is not None and answer(user, activity_type, str(ref))

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from lms.core.db import db
 from lms.core.models import Role
 from lms.core.permissions import may_run_school, school_ids
-from lms.courses.models import ClassLecturer, Course, CourseClass, CourseLecturer
+from lms.courses.models import (
+    Activity,
+    ClassLecturer,
+    Course,
+    CourseClass,
+    CourseLecturer,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
 
 
 def lecturer_school_ids(user) -> set[int]:
@@ -128,3 +137,17 @@ def sees_classes(user) -> bool:
     if not user or not user.is_authenticated:
         return False
     return user.is_admin or user.has_role(Role.school_admin) or user.has_role(Role.lecturer)
+
+
+def may_take(user, activity_type: str, ref: str) -> bool:
+    """The courses plugin's answer to the core's `activities.may_take`: the target is an activity of a
+    course the user is actively enrolled in and may see (not a draft), or of a course they may edit (a
+    lecturer trying out their own course). The same rule as the lesson pages."""
+    placed = select(Activity.course_id).where(Activity.type == activity_type, Activity.ref == ref)
+    learning = select(Enrolment.id).join(Course, Course.id == Enrolment.course_id).where(
+        Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.active,
+        Enrolment.course_id.in_(placed), Course.status != CourseStatus.draft)
+    if db.session.scalar(learning.limit(1)) is not None:
+        return True
+    editing = select(Course.id).where(Course.id.in_(placed), editable_courses_condition(user))
+    return db.session.scalar(editing.limit(1)) is not None

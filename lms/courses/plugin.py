@@ -78,6 +78,7 @@ class CoursesPlugin(Plugin):
     def setup(self, app: Flask) -> None:
         from flask_login import user_logged_in
 
+        from lms.courses.access import may_take
         from lms.courses.catalog_provider import CoursesCatalog
         from lms.courses.services import snapshot  # noqa: F401  (every process moves a changed course's stamp)
         from lms.courses.types import own_types
@@ -85,6 +86,7 @@ class CoursesPlugin(Plugin):
         for activity_type in own_types():
             activities.register(app, activity_type)
         catalog.provide(app, CoursesCatalog())
+        activities.provide_access(app, may_take)
 
     def seed_demo(self) -> None:
         from lms.courses.demo import seed

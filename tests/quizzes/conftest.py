@@ -78,6 +78,17 @@ def later(moment, **delta):
     return moment + timedelta(**delta)
 
 
+def in_course(quiz, *users) -> None:
+    """Put `quiz` in a published course and enrol `users` in it: a learner takes only the quizzes of a course
+    they learn in."""
+    from lms.courses.services.enrolment import enrol
+    from tests.courses.helpers import make_course
+    course = make_course(f"khoa-quiz-{quiz.id}", items=[("kiem-tra", "quiz", True, str(quiz.id))])
+    course.school_id = quiz.bank.school_id
+    for user in users:
+        enrol(user.id, course, source="admin")
+
+
 def answer_getter(values: dict):
     """A form-like getter: values maps a suffix ("" or "-p1") to one value or a list."""
     def get(suffix):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.core.db import db
 from lms.quizzes.models import Attempt, AttemptState
+from tests.quizzes.conftest import in_course
 
 ALL = ["courses", "quizzes", "certificates", "quizestimate"]
 
@@ -78,6 +79,7 @@ def test_a_plugin_question_type_works_end_to_end(estimate_app, recorded_events):
     quiz = create_quiz(bank, title_vi="Ước lượng", settings={"pass_mark": 0.5})
     add_questions(quiz, [question])
     user = _official_account()
+    in_course(quiz, user)
     db.session.commit()
 
     client = estimate_app.test_client()

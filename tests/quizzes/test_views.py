@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lms.core.db import db, utcnow
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Question, Quiz
-from tests.quizzes.conftest import INTEROP, SAMPLES
+from tests.quizzes.conftest import INTEROP, SAMPLES, in_course
 
 
 def every_type_quiz(make_quiz, make_question, **settings):
@@ -34,6 +34,7 @@ def slots(attempt) -> dict[str, AttemptQuestion]:
 def test_official_takes_a_quiz_with_every_type_from_start_to_review(client, login, official_user, make_quiz,
                                                                    make_question, recorded_events):
     quiz = every_type_quiz(make_quiz, make_question, questions_per_page=3, pass_mark=0.5)
+    in_course(quiz, official_user)
     login(official_user)
     page = client.get(f"/quizzes/{quiz.id}")
     assert page.status_code == 200 and "Bài kiểm tra".encode() in page.data
@@ -80,6 +81,7 @@ def test_answer_endpoint_refuses_tampering_and_other_peoples_attempts(client, lo
                                                                       make_quiz, make_question):
     quiz = make_quiz([make_question("single_choice")])
     intruder = make_user()
+    in_course(quiz, official_user, intruder)
     login(official_user)
     attempt = start(client, quiz)
     aq = slots(attempt)["single_choice"]
@@ -103,6 +105,7 @@ def test_answer_endpoint_refuses_tampering_and_other_peoples_attempts(client, lo
 def test_a_late_answer_is_refused_clearly_and_the_attempt_is_graded_on_what_was_saved(
         client, login, official_user, make_quiz, make_question):
     quiz = make_quiz([make_question("single_choice"), make_question("true_false")], time_limit_minutes=10)
+    in_course(quiz, official_user)
     login(official_user)
     attempt = start(client, quiz)
     by_type = slots(attempt)
@@ -126,6 +129,7 @@ def test_a_closed_browser_resumes_where_it_was_and_the_next_request_submits_when
         client, login, official_user, make_quiz, make_question):
     quiz = make_quiz([make_question("true_false", name=f"T{n}") for n in range(4)], questions_per_page=2,
                      time_limit_minutes=30)
+    in_course(quiz, official_user)
     login(official_user)
     attempt = start(client, quiz)
     second_page = [aq for aq in slots(attempt).values()]  # any
@@ -148,6 +152,7 @@ def test_a_closed_browser_resumes_where_it_was_and_the_next_request_submits_when
 
 def test_page_form_without_script_saves_and_names_bad_answers(client, login, official_user, make_quiz, make_question):
     quiz = make_quiz([make_question("numerical"), make_question("short_answer")], questions_per_page=0)
+    in_course(quiz, official_user)
     login(official_user)
     attempt = start(client, quiz)
     by_type = slots(attempt)
@@ -370,6 +375,7 @@ def test_a_question_of_a_type_no_longer_installed_leaves_the_others_numbered(cli
     it keep their own numbers (the page once paired views with questions by index and shifted them)."""
     questions = [make_question(name=f"Câu {n}", text=f"Nội dung câu số {n}") for n in (1, 2, 3)]
     quiz = make_quiz(questions, questions_per_page=3)
+    in_course(quiz, official_user)
     login(official_user)
     attempt = start(client, quiz)
     gone = min(db.session.get(Attempt, attempt.id).questions, key=lambda aq: aq.position)
@@ -378,3 +384,18 @@ def test_a_question_of_a_type_no_longer_installed_leaves_the_others_numbered(cli
     text = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
     numbered = re.findall(r'class="q-number">\s*Câu (\d+)', text)
     assert numbered == ["1", "2"], numbered
+
+
+def test_a_quiz_outside_the_learners_courses_cannot_be_opened_or_started(client, login, official_user, lecturer,
+                                                                         make_quiz, make_question):
+    """Issue 22: an official started an attempt on another school's quiz that belongs to no course of theirs."""
+    quiz = make_quiz([make_question("single_choice")])
+    login(official_user)
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 404
+    assert client.post(f"/quizzes/{quiz.id}/start").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+    in_course(quiz, official_user)
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 200
+    client.post("/logout")
+    login(lecturer)  # the bank's lecturer previews it without a course
+    assert client.get(f"/quizzes/{quiz.id}").status_code == 200

@@ -87,6 +87,22 @@ def patch_entry(path: Path, name: str, *, flag_bits: int | None = None, method: 
     return path
 
 
+def in_course(package_id: int, *users) -> None:
+    """Put the package in a published course (once) and enrol `users`: a learner plays only what a course
+    of theirs holds."""
+    from sqlalchemy import select
+
+    from lms.core.db import db
+    from lms.courses.models import Course
+    from lms.courses.services.enrolment import enrol
+    from tests.courses.helpers import make_course
+    key = f"khoa-goi-{package_id}"
+    course = db.session.scalar(select(Course).where(Course.key == key)) or make_course(
+        key, items=[("goi", "scorm", True, str(package_id))])
+    for user in users:
+        enrol(user.id, course, source="admin")
+
+
 def english(error) -> str:
     """An error's message in English (the platform's default language is Vietnamese)."""
     from flask import has_app_context

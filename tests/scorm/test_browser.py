@@ -12,7 +12,7 @@ import pytest
 
 from tests.a11y import assert_accessible
 from tests.browser_support import login, require_chromium, set_expect_timeout, start_server
-from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, navigation_package
+from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, in_course, navigation_package
 from tests.scorm.vectors import load
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -106,7 +106,16 @@ def upload(browser, server, path) -> int:
     assert found and page.locator(".flash-error").count() == 0, page.inner_text("main")[:500]
     assert_accessible(page, "the package page")
     context.close()
+    server.seed(lambda: _in_a_course_of_the_learner(int(found.group(1))))
     return int(found.group(1))
+
+
+def _in_a_course_of_the_learner(package_id: int) -> None:
+    from sqlalchemy import select
+
+    from lms.core.db import db
+    from lms.core.models import User
+    in_course(package_id, db.session.scalar(select(User).where(User.login_code == OFFICIAL[0])))
 
 
 def stored(server, package_id: int) -> dict:

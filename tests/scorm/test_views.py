@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.core.db import db
-from lms.core.models import AuditEntry, Role, StoredFile
+from lms.core.models import AuditEntry, Role, StoredFile, User
 from lms.scorm import tracking
 from lms.scorm.models import ScormAttempt, ScormPackage
-from tests.scorm.helpers import MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip, package_zip
+from tests.scorm.helpers import MULTI_ASSET_12, PAGE, RUNTIME_2004, SINGLE_SCO_12, build_zip, in_course, package_zip
 
 
 def upload(client, school, path, name=None):
@@ -129,6 +129,7 @@ def test_package_files_are_served_with_their_types_behind_login(client, login, l
 
 def test_the_player_page_carries_the_launch_state(client, login, learner, make_package):
     package = make_package(MULTI_ASSET_12)
+    in_course(package.id, learner)
     login(learner)
     response = client.get(f"/scorm/{package.id}/play")
     assert response.status_code == 200
@@ -147,6 +148,7 @@ def test_the_player_page_carries_the_launch_state(client, login, learner, make_p
 
 def test_2004_flow_and_choice_reach_the_player(client, login, learner, make_package):
     package = make_package(RUNTIME_2004)
+    in_course(package.id, learner)
     login(learner)
     state = state_of(client.get(f"/scorm/{package.id}/play"))
     assert state["version"] == "2004" and state["choice"] == {"item_1": "true"}
@@ -163,6 +165,7 @@ def test_commits_by_fetch_and_by_beacon(app_factory, make_user, make_official, s
         from lms.scorm import services
         with open(SINGLE_SCO_12, "rb") as stream:
             package, _ = services.create_package(stream, "s.zip", school_id=school_id, user_id=lecturer_id)
+        in_course(package.id, db.session.get(User, person_id))
         db.session.commit()
         package_id = package.id
     # Requests run in their own app contexts, as in production (Flask-WTF keeps the token in `g`).
@@ -199,6 +202,7 @@ def test_commits_by_fetch_and_by_beacon(app_factory, make_user, make_official, s
 
 def test_the_commit_answer_tells_the_player_what_was_kept(client, login, learner, make_package):
     package = make_package(SINGLE_SCO_12)
+    in_course(package.id, learner)
     login(learner)
     answer = post_commit(client, package, values=[["cmi.core.lesson_status", "completed"], ["cmi.core.bogus", "1"]])
     assert answer.status_code == 200
@@ -214,6 +218,7 @@ def test_the_commit_answer_tells_the_player_what_was_kept(client, login, learner
     ({"item": "nowhere"}, 404), ({"attempt": 7}, 409), ({"seq": "x"}, 400), ({"values": "oops"}, 400)])
 def test_commits_the_server_cannot_apply(client, login, learner, make_package, payload, status):
     package = make_package(SINGLE_SCO_12)
+    in_course(package.id, learner)
     login(learner)
     answer = post_commit(client, package, **payload)
     assert answer.status_code == status and answer.json["ok"] is False and answer.json["error"]
@@ -229,6 +234,7 @@ def test_a_commit_for_someone_else_is_refused(client, login, learner, make_user,
     """Another person logged in on the same browser while the player was open: nothing goes to their record."""
     package = make_package(SINGLE_SCO_12)
     other = make_user()
+    in_course(package.id, learner)
     login(learner)
     answer = post_commit(client, package, learner=other.id, values=[["cmi.core.lesson_location", "2"]])
     assert answer.status_code == 409 and "Someone else is now logged in" in answer.json["error"]
@@ -236,13 +242,14 @@ def test_a_commit_for_someone_else_is_refused(client, login, learner, make_user,
 
 
 def test_an_oversized_commit_is_refused(app_factory, school, lecturer, learner):
-    school_id, lecturer_id, email = school.id, lecturer.id, learner.email
+    school_id, lecturer_id, email, learner_id = school.id, lecturer.id, learner.email, learner.id
     db.session.commit()  # the second app below writes to the same database
     app = app_factory(SCORM_MAX_COMMIT_BYTES=100)
     with app.app_context():
         from lms.scorm import services
         with open(SINGLE_SCO_12, "rb") as stream:
             package, _ = services.create_package(stream, "s.zip", school_id=school_id, user_id=lecturer_id)
+        in_course(package.id, db.session.get(User, learner_id))
         db.session.commit()
         client = app.test_client()
         client.post("/login", data={"identifier": email, "password": "correct horse"})
@@ -343,6 +350,7 @@ def test_a_package_with_unsupported_sequencing_says_so_and_still_plays(login, le
     assert "sequencing rules (pre-, post- and exit-condition rules)" in page
     assert "limit conditions (attempt limits and time limits)" in page
     client.post("/logout")
+    in_course(package.id, learner)
     login(learner)
     state = state_of(client.get(f"/scorm/{package.id}/play"))
     assert state["start"] == "a" and state["items"]["a"]["url"].endswith("/content/index.html")
@@ -351,6 +359,7 @@ def test_a_package_with_unsupported_sequencing_says_so_and_still_plays(login, le
 
 def test_the_player_offers_the_way_back_to_the_page_that_opened_it(client, login, learner, make_package):
     package = make_package(SINGLE_SCO_12)
+    in_course(package.id, learner)
     login(learner)
     opened = client.get(f"/scorm/{package.id}/play", headers={"Referer": "http://localhost/courses/c/k/a/golf"})
     assert '<a href="/courses/c/k/a/golf">Back to where you came from</a>' in opened.get_data(True)
@@ -358,3 +367,13 @@ def test_the_player_offers_the_way_back_to_the_page_that_opened_it(client, login
         headers = {"Referer": referrer} if referrer else {}
         page = client.get(f"/scorm/{package.id}/play", headers=headers)
         assert "Back to where you came from" not in page.get_data(True)
+
+
+def test_a_package_outside_the_learners_courses_is_neither_played_nor_tracked(client, login, learner, make_package):
+    package = make_package(SINGLE_SCO_12)
+    login(learner)
+    assert client.get(f"/scorm/{package.id}/play").status_code == 404
+    assert post_commit(client, package, values=[["cmi.core.lesson_status", "completed"]]).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(ScormAttempt)) == 0
+    in_course(package.id, learner)
+    assert client.get(f"/scorm/{package.id}/play").status_code == 200

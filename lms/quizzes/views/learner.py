@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms.core import activities
 from lms.core.db import db, utcnow
 from lms.core.errors import NotFound
 from lms.core.views.transaction import commits, discard_changes, flash_domain_errors
@@ -43,7 +44,11 @@ def review_options(quiz: Quiz, *, manager: bool, now=None) -> ReviewOptions:
 
 
 def _quiz_or_404(quiz_id: int) -> Quiz:
-    return db.session.get(Quiz, quiz_id) or abort(404)
+    """A quiz the current user may take: one of a course they learn in, or one of a bank they manage."""
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    if not (may_manage_bank(current_user, quiz.bank) or activities.may_take(current_user, "quiz", str(quiz.id))):
+        abort(404)
+    return quiz
 
 
 def _own_attempt(attempt_id: int) -> Attempt:

@@ -11,11 +11,13 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from lms.core import activities
 from lms.core.db import db
 from lms.core.views.main import safe_next
 from lms.core.views.transaction import commits, discard_changes
 from lms.scorm import files, labels, launch, tracking
 from lms.scorm.models import ScormPackage
+from lms.scorm.services import may_manage
 from lms.scorm.tracking import Commit, CommitRefused
 from lms.scorm.views import bp
 
@@ -27,6 +29,11 @@ def _package(package_id: int) -> ScormPackage:
     if package is None:
         abort(404)
     return package
+
+
+def _may_play(package: ScormPackage) -> bool:
+    """Its managers, and learners of a course that holds it (whoever keeps courses answers, through the core)."""
+    return may_manage(current_user, package) or activities.may_take(current_user, "scorm", str(package.id))
 
 
 def _messages() -> dict:
@@ -46,6 +53,8 @@ def _messages() -> dict:
 @login_required
 def play(package_id: int):
     package = _package(package_id)
+    if not _may_play(package):
+        abort(404)
     state = launch.player_state(package, current_user, start=request.args.get("item"))
     state["commitUrl"] = url_for("scorm.commit", package_id=package.id)
     state["tokenUrl"] = url_for("scorm.token")
@@ -90,6 +99,8 @@ def commit(package_id: int):
     if not current_user.is_authenticated:
         return {"ok": False, "error": _("Your session has expired.")}, 401
     package = _package(package_id)
+    if not _may_play(package):
+        return {"ok": False, "error": _("There is no such SCORM package.")}, 404
     if (request.content_length or 0) > current_app.config["SCORM_MAX_COMMIT_BYTES"]:
         return {"ok": False, "error": _("This commit is too large.")}, 413
     try:
