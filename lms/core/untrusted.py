@@ -48,13 +48,17 @@ class Content:
     """What a resolver found: a `folder` (the URL's path is read inside it) or one `file`.
 
     `inject(grant)` gives markup put at the start of every HTML document served from it (a run-time's
-    bridge); `content_type(path, file)` the type of a file in a folder."""
+    bridge); `content_type(path, file)` the type of a file in a folder. `frames_itself`: its documents
+    frame one another (a SCORM package's pages), so frame-ancestors cannot be sent: each sandboxed
+    document has an opaque origin of its own, which no frame-ancestors source can name, and the browser
+    would refuse the package's inner frames. The short-lived, per-viewer token is then what limits framing."""
     folder: Path | None = None
     file: Path | None = None
     name: str = ""
     mimetype: str | None = None
     content_type: Callable[[str, Path], str] | None = None
     inject: Callable[[Grant], str] | None = None
+    frames_itself: bool = False
 
 
 Resolver = Callable[[str], "Content | None"]
@@ -119,8 +123,11 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def policy(origin: str | None = None) -> str:
-    """The CSP of every untrusted response: the sandbox, framed only by the platform's pages."""
+def policy(origin: str | None = None, *, framed_anywhere: bool = False) -> str:
+    """The CSP of every untrusted response: the sandbox, framed only by the platform's pages (unless the
+    content frames itself: Content.frames_itself)."""
+    if framed_anywhere:
+        return SANDBOX
     ancestors = " ".join(dict.fromkeys(["'self'"] + ([origin] if origin else [])))
     return f"{SANDBOX}; frame-ancestors {ancestors}"
 

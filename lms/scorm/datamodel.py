@@ -1,9 +1,8 @@
 """The SCORM run-time data models (SCORM 1.2 and SCORM 2004) as tables.
 
-One source for both runtimes: the server re-validates every commit with these tables
-(`lms.scorm.runtime`), and the player page hands them, as JSON, to the browser runtime
-(`lms/static/scorm/runtime.js`), which interprets them the same way. Types are named here and
-implemented in both languages; `tests/scorm/vectors/*.json` are run against both.
+The server re-validates every commit with these tables (`lms.scorm.runtime`), whatever the browser's
+run-time (scorm-again, in the player page) accepted; `tests/scorm/vectors/*.json` run against it. The
+`lms` keys also name what the player loads into scorm-again at launch (lms.scorm.launch.launch_values).
 
 An element's spec: `access` ("ro", "rw", "wo"), `type` and its parameters, and optionally `default`
 (the value before anything is set), `lms` (a value the platform provides at launch, by key), `set`

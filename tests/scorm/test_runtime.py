@@ -1,6 +1,5 @@
-"""The run-time API's data model and error codes, SCORM 1.2 and 2004 (the server's runtime).
-
-The same vectors run in Chromium against lms/static/scorm/runtime.js (test_browser.py)."""
+"""The run-time API's data model and error codes, SCORM 1.2 and 2004 (the server's runtime, which checks
+every commit the player sends; the browser runs scorm-again)."""
 from __future__ import annotations
 
 import json

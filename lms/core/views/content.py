@@ -28,7 +28,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def content_headers(response):
         if request.blueprint == bp.name:
-            response.headers["Content-Security-Policy"] = untrusted.policy(g.get("content_origin"))
+            response.headers["Content-Security-Policy"] = untrusted.policy(
+                g.get("content_origin"), framed_anywhere=g.get("content_frames_itself", False))
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers.pop("X-Frame-Options", None)  # frame-ancestors says it, for a content host too
             response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
@@ -71,6 +72,7 @@ def serve(token: str, path: str):
     content = resolve(grant.key) if resolve else None
     if content is None:
         return _refused(_("This content no longer exists."), 404)
+    g.content_frames_itself = content.frames_itself
     try:
         response = _send(content, unicodedata.normalize("NFC", path))
     except NotFound:
