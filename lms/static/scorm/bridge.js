@@ -23,35 +23,37 @@
   if (window.top === window.parent && window.name.indexOf(NAME_PREFIX) === 0) {
     try {
       var values = JSON.parse(window.name.slice(NAME_PREFIX.length));
-      Object.keys(values).forEach(function (key) { api._cache.set(key, String(values[key])); });
+      Object.keys(values).forEach(function (key) {
+        if (typeof values[key] !== "object") { api._cache.set(key, String(values[key])); }
+      });
     } catch (error) { /* a name of the package's own: the message below fills the cache */ }
     window.name = "scorm-frame";
   }
   api._post("getFlattenedCMI", []).then(function (all) {
     Object.keys(all || {}).forEach(function (key) {
-      if (!api._cacheTimestamps.has(key)) { api._cache.set(key, String(all[key])); }
+      if (!api._cacheTimestamps.has(key) && typeof all[key] !== "object") { api._cache.set(key, String(all[key])); }
     });
   }, function () { /* the player will say what went wrong */ });
 
-  // Frames of one package each have an origin of their own now, so `parent.someFunction(...)` (a quiz page
-  // reporting its score to the SCO's page) would throw. Such calls go by message to the parent, which runs
-  // its own function of that name when the message comes from one of its frames.
+  // Every document of the package has an opaque origin of its own, so reading anything of `parent` throws:
+  // the SCORM 2004 discovery algorithm (which starts at window.parent) and a quiz page's
+  // `parent.RecordTest(score)` (the Golf samples) would fail. `parent` becomes a stand-in that has the API
+  // and sends any other call as a message; a document runs the function named in such a message when the
+  // message comes from one of its own frames (the player ignores them).
   var realParent = window.parent;
-  var reachable = {postMessage: true, frames: true, length: true, closed: true, top: true, parent: true,
-                   window: true, self: true, location: true};
-  if (realParent !== window.top) {
-    window.parent = new Proxy({}, {
-      get: function (_target, name) {
-        if (typeof name !== "string") { return undefined; }
-        if (name === "postMessage") { return function () { return realParent.postMessage.apply(realParent, arguments); }; }
-        if (reachable[name]) { return realParent[name]; }
-        if (name === "API" || name === "API_1484_11") { return api; }
-        return function () {
-          realParent.postMessage({scormFrameCall: name, args: Array.prototype.slice.call(arguments)}, "*");
-        };
-      }
-    });
-  }
+  var reachable = {frames: true, length: true, closed: true, top: true, parent: true, window: true, self: true,
+                   location: true};
+  window.parent = new Proxy({}, {
+    get: function (_target, name) {
+      if (typeof name !== "string") { return undefined; }
+      if (name === "API" || name === "API_1484_11") { return api; }
+      if (name === "postMessage") { return function () { return realParent.postMessage.apply(realParent, arguments); }; }
+      if (reachable[name]) { return realParent[name]; }
+      return function () {
+        realParent.postMessage({scormFrameCall: name, args: Array.prototype.slice.call(arguments)}, "*");
+      };
+    }
+  });
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (!data || typeof data.scormFrameCall !== "string" || !Array.isArray(data.args)) { return; }

@@ -289,8 +289,13 @@
     updateControls(item);
     send(session, false);  // registers the launch (and completes an asset)
     // The frame's client answers GetValue from a cache that messages fill too late for a SCO's first calls
-    // (on load): the launch document reads the values from the frame's name, which survives navigation.
-    frame.name = NAME_PREFIX + JSON.stringify(answers.getFlattenedCMI());
+    // (on load): the launch document reads the values from its window's name, given to a fresh frame (a
+    // name changed on a frame already there may not reach the next document).
+    var fresh = frame.cloneNode(false);
+    fresh.removeAttribute("src");
+    fresh.setAttribute("name", NAME_PREFIX + JSON.stringify(answers.getFlattenedCMI()));
+    frame.parentNode.replaceChild(fresh, frame);
+    frame = fresh;
     frame.src = data.url;
   }
 
@@ -328,7 +333,6 @@
         resolve();
       }
       frame.addEventListener("load", done);
-      frame.name = "scorm-frame";
       frame.src = "about:blank";
       setTimeout(done, 3000);
     });
