@@ -215,8 +215,7 @@ ERROR_STRINGS = {
     },
 }
 
-# Regular expressions shared with runtime.js: written so that Python's re and JavaScript's RegExp read
-# them alike (explicit [0-9], no '.', anchored by the caller).
+# Regular expressions of the value types (explicit [0-9], no '.', anchored by the caller).
 PATTERNS = {
     "decimal": r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?",
     "integer": r"-?[0-9]+",
@@ -240,12 +239,6 @@ _compiled = {name: re.compile(pattern) for name, pattern in PATTERNS.items()}
 
 def matches(name: str, value: str) -> bool:
     return _compiled[name].fullmatch(value) is not None
-
-
-def as_json(version: str) -> dict:
-    """What runtime.js receives: the model, the shared patterns, error codes and texts."""
-    return {"model": MODELS[version], "patterns": PATTERNS, "errors": ERRORS[version],
-            "errorStrings": ERROR_STRINGS[version], "navRequests": NAV_REQUESTS, "shortIdMax": SHORT_ID_MAX}
 
 
 # --- checking values --------------------------------------------------------------------------------

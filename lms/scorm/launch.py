@@ -52,7 +52,7 @@ def outline(package: ScormPackage, items: dict[str, dict]) -> list[dict]:
 
 
 def player_state(package: ScormPackage, user, *, start: str | None = None) -> dict:
-    """Everything runtime.js and player.js start from (JSON-serialisable)."""
+    """Everything player.js starts from (JSON-serialisable)."""
     attempt = current_attempt(package.id, user.id)
     number = attempt.number if attempt else next_attempt_number(package.id, user.id)
     tracks = {t.item_identifier: t for t in attempt.tracks} if attempt else {}
@@ -72,7 +72,6 @@ def player_state(package: ScormPackage, user, *, start: str | None = None) -> di
         "start": chosen or navigation.first_item(package),
         "order": [item.identifier for item in launchable],
         "items": items,
-        "runtime": datamodel.as_json(package.version),
         "choice": {i: ("true" if steps[i].choice else "false") for i in ids},
         "done": sum(1 for t in tracks.values() if t.completed and t.item_identifier in ids),
         "total": len(launchable),

@@ -36,7 +36,7 @@
   }, function () { /* the player will say what went wrong */ });
 
   // Every document of the package has an opaque origin of its own, so reading anything of `parent` throws:
-  // the SCORM 2004 discovery algorithm (which starts at window.parent) and a quiz page's
+  // the SCORM 2004 discovery algorithm (which starts at window.parent) and a test page's
   // `parent.RecordTest(score)` (the Golf samples) would fail. `parent` becomes a stand-in that has the API
   // and sends any other call as a message; a document runs the function named in such a message when the
   // message comes from one of its own frames (the player ignores them).
