@@ -5,9 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test lint install translations extract-messages settings test-sqlite test-postgres browsers clean
+.PHONY: run test lint install translations extract-messages settings test-sqlite test-postgres browsers clean vendor
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations vendor
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,17 @@ test: lint install browsers node_modules/axe-core
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+
+# The SCORM run-time the player page loads (scorm-again, npm registry), copied into lms/static at build time,
+# no CDN; not kept in git (setup.py copies the same files into a wheel).
+SCORM_AGAIN := scorm12.min.js scorm2004.min.js cross-frame-lms.min.js cross-frame-api.min.js
+vendor: node_modules/scorm-again
+	@mkdir -p lms/static/vendor/scorm-again
+	@cp node_modules/scorm-again/LICENSE $(addprefix node_modules/scorm-again/dist/,$(SCORM_AGAIN)) lms/static/vendor/scorm-again/
+
+node_modules/scorm-again: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # axe-core (accessibility checks injected into pages by the browser tests), from the npm registry.
 node_modules/axe-core: package.json package-lock.json

@@ -38,6 +38,12 @@ class Defaults:
     # per-address limits see the user's address, not the proxy's. 0: no proxy, trust no header.
     PROXY_COUNT = 0
     SITE_NAME = "LMS"
+    # Untrusted files (SCORM packages, uploaded HTML/SVG/XML: lms/core/untrusted.py) are served under
+    # /content/<token>/ in a sandbox. None: on this host. A URL such as "https://content.example.gov.vn":
+    # their links are built on that host (the same app answering there), so they are not even same-site.
+    CONTENT_BASE_URL = None
+    # How long a content link works: a long SCO session keeps loading pages through it.
+    UNTRUSTED_CONTENT_SECONDS = 6 * 3600
 
 
 def _parse_env_value(name: str, raw: str):

@@ -1,9 +1,8 @@
 """The SCORM run-time data models (SCORM 1.2 and SCORM 2004) as tables.
 
-One source for both runtimes: the server re-validates every commit with these tables
-(`lms.scorm.runtime`), and the player page hands them, as JSON, to the browser runtime
-(`lms/static/scorm/runtime.js`), which interprets them the same way. Types are named here and
-implemented in both languages; `tests/scorm/vectors/*.json` are run against both.
+The server re-validates every commit with these tables (`lms.scorm.runtime`), whatever the browser's
+run-time (scorm-again, in the player page) accepted; `tests/scorm/vectors/*.json` run against it. The
+`lms` keys also name what the player loads into scorm-again at launch (lms.scorm.launch.launch_values).
 
 An element's spec: `access` ("ro", "rw", "wo"), `type` and its parameters, and optionally `default`
 (the value before anything is set), `lms` (a value the platform provides at launch, by key), `set`
@@ -216,8 +215,7 @@ ERROR_STRINGS = {
     },
 }
 
-# Regular expressions shared with runtime.js: written so that Python's re and JavaScript's RegExp read
-# them alike (explicit [0-9], no '.', anchored by the caller).
+# Regular expressions of the value types (explicit [0-9], no '.', anchored by the caller).
 PATTERNS = {
     "decimal": r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?",
     "integer": r"-?[0-9]+",
@@ -241,12 +239,6 @@ _compiled = {name: re.compile(pattern) for name, pattern in PATTERNS.items()}
 
 def matches(name: str, value: str) -> bool:
     return _compiled[name].fullmatch(value) is not None
-
-
-def as_json(version: str) -> dict:
-    """What runtime.js receives: the model, the shared patterns, error codes and texts."""
-    return {"model": MODELS[version], "patterns": PATTERNS, "errors": ERRORS[version],
-            "errorStrings": ERROR_STRINGS[version], "navRequests": NAV_REQUESTS, "shortIdMax": SHORT_ID_MAX}
 
 
 # --- checking values --------------------------------------------------------------------------------

@@ -3,25 +3,38 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import url_for
-
-from lms.scorm import datamodel, navigation, tracking
+from lms.core import untrusted
+from lms.scorm import datamodel, navigation, sandbox, tracking
 from lms.scorm.models import ScormItem, ScormPackage
 from lms.scorm.tracking import current_attempt, next_attempt_number
 
 SAFE_URL_CHARACTERS = "/%!$&'()*+,;=:@~-._"
 
 
-def content_url(package: ScormPackage, launch: str) -> str:
-    """The address of a launch file under /scorm/<id>/content/, with its query and fragment kept."""
+def content_prefix(package: ScormPackage) -> str:
+    """The package's folder under a token URL for the current user (one token serves a player page)."""
+    return untrusted.content_url(sandbox.KIND, sandbox.key(package), "x")[:-1]
+
+
+def content_url(prefix: str, launch: str) -> str:
+    """The address of a launch file in the package's folder, with its query and fragment kept."""
     parts = urlsplit(launch)
-    prefix = url_for("scorm.content", package_id=package.id, path="x")[:-1]
     address = prefix + quote(parts.path, safe=SAFE_URL_CHARACTERS)
     if parts.query:
         address += "?" + parts.query
     if parts.fragment:
         address += "#" + parts.fragment
     return address
+
+
+def launch_values(version: str, cmi: dict, context: dict) -> dict:
+    """What the run-time starts a SCO session with: the stored CMI and the values the platform provides."""
+    values = dict(cmi)
+    for element, spec in datamodel.MODELS[version]["elements"].items():
+        provided = context.get(spec.get("lms", ""))
+        if provided not in (None, "") and element not in values:
+            values[element] = str(provided)
+    return values
 
 
 def outline(package: ScormPackage, items: dict[str, dict]) -> list[dict]:
@@ -39,7 +52,7 @@ def outline(package: ScormPackage, items: dict[str, dict]) -> list[dict]:
 
 
 def player_state(package: ScormPackage, user, *, start: str | None = None) -> dict:
-    """Everything runtime.js and player.js start from (JSON-serialisable)."""
+    """Everything player.js starts from (JSON-serialisable)."""
     attempt = current_attempt(package.id, user.id)
     number = attempt.number if attempt else next_attempt_number(package.id, user.id)
     tracks = {t.item_identifier: t for t in attempt.tracks} if attempt else {}
@@ -48,8 +61,10 @@ def player_state(package: ScormPackage, user, *, start: str | None = None) -> di
     ids = {item.identifier for item in launchable}
     chosen = start if start in ids else (attempt.last_item if attempt and attempt.last_item in ids else None)
     items = {}
+    prefix = content_prefix(package)
     for item in launchable:
-        items[item.identifier] = _item_state(package, item, tracks.get(item.identifier), user, steps[item.identifier])
+        items[item.identifier] = _item_state(package, item, tracks.get(item.identifier), user, steps[item.identifier],
+                                             prefix)
     return {
         "version": package.version,
         "learner": user.id,
@@ -57,18 +72,18 @@ def player_state(package: ScormPackage, user, *, start: str | None = None) -> di
         "start": chosen or navigation.first_item(package),
         "order": [item.identifier for item in launchable],
         "items": items,
-        "runtime": datamodel.as_json(package.version),
         "choice": {i: ("true" if steps[i].choice else "false") for i in ids},
         "done": sum(1 for t in tracks.values() if t.completed and t.item_identifier in ids),
         "total": len(launchable),
     }
 
 
-def _item_state(package: ScormPackage, item: ScormItem, track, user, step: navigation.Step) -> dict:
+def _item_state(package: ScormPackage, item: ScormItem, track, user, step: navigation.Step, prefix: str) -> dict:
+    cmi = tracking.initial_cmi(package, item, track.cmi if track else None)
+    context = tracking.context(package, item, track, user)
     return {"id": item.identifier, "title": item.title, "type": item.scorm_type,
-            "url": content_url(package, item.launch),
+            "url": content_url(prefix, item.launch),
             "next": step.next, "previous": step.previous, "choice": step.choice,
             "hide": list(item.hide_lms_ui or []),
-            "cmi": tracking.initial_cmi(package, item, track.cmi if track else None),
-            "context": tracking.context(package, item, track, user),
+            "cmi": cmi, "context": context, "values": launch_values(package.version, cmi, context),
             "status": track.status if track else "not attempted", "completed": bool(track and track.completed)}

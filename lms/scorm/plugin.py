@@ -37,6 +37,8 @@ class ScormPlugin(Plugin):
                         trigger_args={"hours": 6}, description="Delete unpacked SCORM folders no package uses.")]
 
     def setup(self, app: Flask) -> None:
-        from lms.core import activities
+        from lms.core import activities, untrusted
+        from lms.scorm import sandbox
         from lms.scorm.activity import ScormActivityType
         activities.register(app, ScormActivityType())
+        untrusted.register(app, sandbox.KIND, sandbox.resolve)

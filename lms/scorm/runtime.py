@@ -2,8 +2,8 @@
 
 `Runtime` answers the calls a SCO makes (LMSInitialize/Initialize, LMSGetValue/GetValue, ... ) with
 the data-model checks and error codes of each version, reading the tables of `lms.scorm.datamodel`.
-The browser runtime (`lms/static/scorm/runtime.js`) does the same in the page; the server replays every
-commit through this class, so whatever reaches the database passed the same checks.
+The browser runs scorm-again (lms/static/scorm/player.js); the server replays every commit through this
+class, so whatever reaches the database passed these checks, whatever the browser accepted.
 
 The state is a flat mapping of element -> value ("cmi.interactions.0.id": "q1"); array counts are
 derived from it.

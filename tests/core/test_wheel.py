@@ -135,6 +135,8 @@ def test_the_wheel_installs_seeds_and_serves_without_the_checkout(tmp_path):
             login_page = client.get("/login")
             assert login_page.status_code == 200
             assert 'lang="vi"' in login_page.text and "Mật khẩu" in login_page.text  # the compiled catalogue
+            runtime = client.get("/static/vendor/scorm-again/scorm12.min.js")  # copied by the build (setup.py)
+            assert runtime.status_code == 200 and "Scorm12API" in runtime.text
 
             log_in(client, "CB00001")
             lesson = client.get(LESSON)

@@ -100,6 +100,7 @@ def test_recording_one_with_evidence_through_the_page(app, make_official, make_u
     # the evidence is there for the school and the official, not for others
     with client.get(f"/records/credits/{credit.id}/evidence") as response:
         assert response.data.startswith(b"%PDF") and "gcn.pdf" in response.headers["Content-Disposition"]
+        assert response.headers["Content-Security-Policy"].startswith("sandbox ")  # whatever the file holds
     client.post("/logout")
     login(make_user(official=person))
     with client.get(f"/records/credits/{credit.id}/evidence") as response:

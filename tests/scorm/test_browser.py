@@ -1,7 +1,8 @@
 """Browser journeys with the real packages: upload, play through their own pages, close the tab, resume, complete.
 
 The app runs in a subprocess (`lms run`) on a fresh SQLite database; Debian's Chromium drives it
-headless. Also: the shared API vectors run against lms/static/scorm/runtime.js in the page.
+headless. The packages run in the sandboxed frame (an opaque origin) and reach the run-time (scorm-again,
+in the player page) by postMessage only.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from tests.a11y import assert_accessible
 from tests.browser_support import login, require_chromium, set_expect_timeout, start_server
 from tests.scorm.helpers import MULTI_ASSET_12, RUNTIME_2004, SINGLE_SCO_12, in_course, navigation_package
-from tests.scorm.vectors import load
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -205,7 +205,9 @@ def test_a_single_sco_package_resumes_after_the_tab_is_closed_and_completes(brow
         track = data["tracks"]["item_1"]
         assert track["status"] == "incomplete" and not track["completed"]
         if close_runs_beforeunload:
-            assert track["exit"] == "suspend" and track["seconds"] > 0
+            # What the SCO sets in its own beforeunload (exit=suspend) crosses the frame by message, which the
+            # closing page may not process before its last beacon; the time spent is the player's own.
+            assert track["seconds"] > 0 and track["exit"] in ("suspend", "")
 
         page = learner.open(package_id)
         sco = page.frame_locator("#scorm-frame")
@@ -352,28 +354,5 @@ def test_2004_navigation_requests_flow_and_choice(browser, server, tmp_path):
         assert {k: t["cmi"]["cmi.location"] for k, t in data["tracks"].items()} == {
             "intro": "seen-intro", "lesson": "seen-lesson", "extra": "seen-extra"}
         assert learner.alerts() == [] and learner.errors == []
-    finally:
-        learner.close()
-
-
-@pytest.mark.parametrize("package, version", [(SINGLE_SCO_12, "1.2"), (RUNTIME_2004, "2004")], ids=["1.2", "2004"])
-def test_the_browser_runtime_passes_the_shared_api_vectors(browser, server, package, version):
-    package_id = upload(browser, server, package)
-    learner = Learner(browser, server)
-    try:
-        page = learner.open(package_id)
-        page.wait_for_function("window.ScormRuntime !== undefined")
-        results = page.evaluate("""([version, cases]) => {
-            const tables = JSON.parse(document.getElementById('scorm-state').textContent).runtime;
-            const expand = (v) => (v && typeof v === 'object' && 'repeat' in v) ? v.repeat.repeat(v.times) : v;
-            const lastError = version === '1.2' ? 'LMSGetLastError' : 'GetLastError';
-            return cases.map((c) => {
-                const rt = new ScormRuntime.Runtime({version, tables, cmi: c.cmi, context: c.context, nav: c.nav});
-                return c.calls.map(([name, args]) => [rt.call(name, ...args.map(expand)), rt.call(lastError)]);
-            });
-        }""", [version, load(version)])
-        for case, got in zip(load(version), results, strict=True):
-            for number, ((name, arguments, expected, error), answer) in enumerate(zip(case["calls"], got, strict=True)):
-                assert answer == [expected, error], f"{case['name']}, call {number}: {name}{tuple(arguments)!r:.120}"
     finally:
         learner.close()

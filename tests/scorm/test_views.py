@@ -111,20 +111,49 @@ def fetch(client, url):
         return response.status_code, response.headers.get("Content-Type"), response.get_data()
 
 
-def test_package_files_are_served_with_their_types_behind_login(client, login, learner, make_package):
+def content_base(client, package) -> str:
+    """The package's folder under the token URL the player page gives its learner."""
+    url = state_of(client.get(f"/scorm/{package.id}/play"))["items"]["item_1"]["url"]
+    return url[:url.index("/shared/")] + "/"
+
+
+def test_package_files_are_served_by_token_with_their_types_in_a_sandbox(app, client, login, learner, make_package):
     package = make_package(SINGLE_SCO_12)
-    base = f"/scorm/{package.id}/content/"
-    assert fetch(client, base + "shared/launchpage.html")[0] == 302  # to the login page
+    in_course(package.id, learner)
     login(learner)
-    status, kind, body = fetch(client, base + "shared/launchpage.html")
-    assert (status, kind) == (200, "text/html; charset=utf-8") and b"ScormProcessInitialize" in body
-    assert fetch(client, base + "shared/scormfunctions.js")[1] == "text/javascript"  # not UTF-8: no charset claimed
-    assert fetch(client, base + "Playing/playing.jpg")[1] == "image/jpeg"
-    assert fetch(client, base + "shared/style.css")[1] == "text/css; charset=utf-8"
-    assert fetch(client, base + "imsmanifest.xml")[1] == "application/xml; charset=utf-8"
-    for missing in ("shared/nothing.html", "../../../etc/passwd", "%2e%2e/%2e%2e/lms.sqlite3", "shared/"):
-        assert fetch(client, base + missing)[0] == 404, missing
-    assert fetch(client, "/scorm/999/content/index.html")[0] == 404
+    base = content_base(client, package)
+    assert base.startswith("/content/")
+    anonymous = app.test_client(use_cookies=False)  # the token authorises, not the session
+    with anonymous.get(base + "shared/launchpage.html") as response:
+        body = response.get_data()
+        assert (response.status_code, response.content_type) == (200, "text/html; charset=utf-8")
+        assert b"ScormProcessInitialize" in body
+        policy = response.headers["Content-Security-Policy"]
+        assert policy.startswith("sandbox allow-scripts") and "allow-same-origin" not in policy
+        assert "Set-Cookie" not in response.headers and response.headers["X-Content-Type-Options"] == "nosniff"
+    # The cross-frame client and its bridge come first in the head, the doctype stays first.
+    head = body[:body.index(b"ScormProcessInitialize")]
+    assert b"/static/vendor/scorm-again/cross-frame-api.min.js" in head and b"/static/scorm/bridge.js" in head
+    assert body.lstrip().lower().startswith((b"<!doctype", b"<html"))
+    assert fetch(anonymous, base + "shared/scormfunctions.js")[1] == "text/javascript"  # not UTF-8: no charset
+    assert b"bridge.js" not in fetch(anonymous, base + "shared/scormfunctions.js")[2]
+    assert fetch(anonymous, base + "Playing/playing.jpg")[1] == "image/jpeg"
+    assert fetch(anonymous, base + "shared/style.css")[1] == "text/css; charset=utf-8"
+    assert fetch(anonymous, base + "imsmanifest.xml")[1] == "application/xml; charset=utf-8"
+    for missing in ("shared/nothing.html", "../../../etc/passwd", "%2e%2e/%2e%2e/lms.sqlite3", "shared/",
+                    "..%2f..%2f..%2fetc/passwd", "shared/../../r1/imsmanifest.xml"):
+        assert fetch(anonymous, base + missing)[0] == 404, missing
+    assert fetch(anonymous, "/scorm/1/content/shared/launchpage.html")[0] == 404  # the old same-origin route
+
+
+def test_a_replaced_package_s_old_token_reads_nothing(client, login, learner, lecturer, make_package):
+    package = make_package(SINGLE_SCO_12)
+    in_course(package.id, learner)
+    login(learner)
+    base = content_base(client, package)
+    package.revision += 1
+    db.session.flush()
+    assert fetch(client, base + "shared/launchpage.html")[0] == 404
 
 
 def test_the_player_page_carries_the_launch_state(client, login, learner, make_package):
@@ -134,14 +163,16 @@ def test_the_player_page_carries_the_launch_state(client, login, learner, make_p
     response = client.get(f"/scorm/{package.id}/play")
     assert response.status_code == 200
     text = response.get_data(True)
-    assert "/static/scorm/runtime.js" in text and "/static/scorm/player.js" in text
+    assert "/static/vendor/scorm-again/scorm12.min.js" in text and "/static/scorm/player.js" in text
+    assert re.search(r'<iframe id="scorm-frame"[^>]* sandbox="allow-scripts[^"]*"', text)
+    assert "allow-same-origin" not in text
     assert text.count("data-item=") == 18
     state = state_of(response)
     assert state["version"] == "1.2" and state["attempt"] == 1 and state["start"] == "playing_playing_item"
     quiz = state["items"]["playing_quiz_item"]
-    assert quiz["url"] == f"/scorm/{package.id}/content/shared/assessmenttemplate.html?questions=Playing"
+    assert re.fullmatch(r"/content/[^/]+/shared/assessmenttemplate\.html\?questions=Playing", quiz["url"])
+    assert quiz["values"]["cmi.core.student_id"] == str(learner.id)
     assert quiz["previous"] == "playing_rules_item" and quiz["next"] == "etiquette_course_item"
-    assert state["runtime"]["model"]["version"] == "1.2"
     chosen = state_of(client.get(f"/scorm/{package.id}/play?item=etiquette_play_item"))
     assert chosen["start"] == "etiquette_play_item"
 
@@ -353,7 +384,7 @@ def test_a_package_with_unsupported_sequencing_says_so_and_still_plays(login, le
     in_course(package.id, learner)
     login(learner)
     state = state_of(client.get(f"/scorm/{package.id}/play"))
-    assert state["start"] == "a" and state["items"]["a"]["url"].endswith("/content/index.html")
+    assert state["start"] == "a" and re.fullmatch(r"/content/[^/]+/index\.html", state["items"]["a"]["url"])
     assert post_commit(client, package, item="a", values=[["cmi.completion_status", "completed"]]).json["ok"]
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, g, send_file
+from flask import abort, g, redirect, send_file
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from lms.core import storage
+from lms.core import storage, untrusted
 from lms.core.activities import ActivityInfo
 from lms.core.db import db
 from lms.core.i18n import pick
@@ -93,8 +93,12 @@ def visible_to(course: Course, enrolment: Enrolment | None, editor: bool) -> boo
 
 
 def send_stored(file_id: int, *, inline: bool, download_name: str | None = None):
+    """A course file, after the caller's access check. One that could run script (HTML, SVG, XML, anything
+    unknown) is opened from /content/ by a token, in an origin of its own; the others carry the sandbox too."""
     stored = db.session.get(StoredFile, file_id) or abort(404)
+    if untrusted.script_capable(stored.content_type):
+        return redirect(untrusted.content_url(untrusted.FILE, str(stored.id), stored.filename))
     response = send_file(storage.path_for(stored.sha256), mimetype=stored.content_type, conditional=True,
                          as_attachment=not inline, download_name=download_name or stored.filename, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return untrusted.harden(response)

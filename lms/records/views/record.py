@@ -6,7 +6,7 @@ import io
 from flask import abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from lms.core import storage
+from lms.core import storage, untrusted
 from lms.core.db import db
 from lms.core.i18n import locale_code
 from lms.core.models import Official
@@ -86,8 +86,9 @@ def evidence(credit_id: int):
             or may_run_school(current_user, credit.recorded_by_school_id)):
         abort(404)
     stored = credit.evidence
-    return send_file(storage.path_for(stored.sha256), mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.filename)
+    # Always a download; the sandbox in case a browser renders it anyway.
+    return untrusted.harden(send_file(storage.path_for(stored.sha256), mimetype=stored.content_type,
+                                      as_attachment=True, download_name=stored.filename))
 
 
 def _rate_limited() -> bool:

@@ -1,11 +1,10 @@
-"""The player: its page, the package's files from the platform's own origin, and the commit endpoint."""
+"""The player: its page and the commit endpoint (the package's files come from /content/: lms/scorm/sandbox.py)."""
 from __future__ import annotations
 
 import json
-import unicodedata
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -15,7 +14,7 @@ from lms.core import activities
 from lms.core.db import db
 from lms.core.views.main import safe_next
 from lms.core.views.transaction import commits, discard_changes
-from lms.scorm import files, labels, launch, tracking
+from lms.scorm import labels, launch, tracking
 from lms.scorm.models import ScormPackage
 from lms.scorm.services import may_manage
 from lms.scorm.tracking import Commit, CommitRefused
@@ -44,6 +43,10 @@ def _messages() -> dict:
         "expired": _("Your session has expired. Log in again in another tab, then come back: nothing is lost yet."),
         "ended": _("This part has ended. Choose the next part in the contents or press Next."),
         "notAllowed": _("This part cannot be opened from the contents now."),
+        "broken": _("This package talks to the player in a way it does not understand: some of your progress "
+                    "in it may not be saved. What was saved before is kept."),
+        "flooded": _("This package sends the player too many messages: some are ignored. What was saved before "
+                     "is kept."),
         "progress": _("%(done)s of %(total)s parts completed"),
         "statuses": {key: str(value) for key, value in labels.STATUSES.items()},
     }
@@ -81,18 +84,6 @@ def token():
     return {"ok": True, "token": generate_csrf()}
 
 
-@bp.get("/<int:package_id>/content/<path:path>")
-@login_required
-def content(package_id: int, path: str):
-    package = _package(package_id)
-    folder = files.package_folder(package.id, package.revision)
-    path = unicodedata.normalize("NFC", path)
-    response = send_from_directory(folder, path, conditional=True, max_age=0)
-    response.headers["Content-Type"] = files.content_type(path, folder / path)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @bp.post("/<int:package_id>/commit")
 @commits
 def commit(package_id: int):
@@ -127,11 +118,12 @@ def commit(package_id: int):
             package = _package(package_id)
     track, attempt_row = result.track, result.attempt
     item = next(i for i in package.items if i.identifier == commit.item)
+    cmi = tracking.initial_cmi(package, item, track.cmi)
+    context = tracking.context(package, item, track, current_user)
     return {
         "ok": True, "stale": result.stale, "rejected": result.rejected,
         "item": {"id": item.identifier, "status": track.status, "completed": track.completed,
-                 "cmi": tracking.initial_cmi(package, item, track.cmi),
-                 "context": tracking.context(package, item, track, current_user)},
+                 "cmi": cmi, "context": context, "values": launch.launch_values(package.version, cmi, context)},
         "package": {"done": attempt_row.items_done, "total": len(package.launchable_items),
                     "completed": attempt_row.completed, "passed": attempt_row.passed, "score": attempt_row.score},
     }

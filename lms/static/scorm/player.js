@@ -1,23 +1,33 @@
 /*
- * The SCORM player page: launches items in the content frame, answers the API through runtime.js and
- * saves what SCOs set.
+ * The SCORM player page: launches items in the sandboxed content frame, runs scorm-again's run-time for
+ * the open SCO session, and saves what the SCO sets.
+ *
+ * The package runs in an opaque origin (lms/core/untrusted.py); its documents carry scorm-again's
+ * CrossFrameAPI (lms/static/scorm/bridge.js), whose calls arrive here by postMessage and are answered by
+ * CrossFrameLMS over a Scorm12API / Scorm2004API. Messages from anything but the package frame (and the
+ * frames inside it) are dropped before they reach it; a package that floods or breaks the protocol gets a
+ * message on the page, and what was saved stays saved.
  *
  * Saving: each Commit/LMSCommit and each Terminate/LMSFinish sends the values set since the last saved
  * commit (fetch, with the CSRF token in a header); when the page is hidden or closed, the same goes by
  * navigator.sendBeacon (the token in the body, as beacons cannot set headers). Every commit of a session
  * carries a growing sequence number and everything not yet acknowledged, so the server keeps the newest
- * whatever order requests arrive in. Failed saves are retried.
+ * whatever order requests arrive in. Failed saves are retried. The server checks every value again
+ * (lms/scorm/tracking.py).
  */
 (function () {
   "use strict";
 
   var root = document.getElementById("scorm-player");
-  if (!root || !window.ScormRuntime) { return; }
-  var state = JSON.parse(document.getElementById("scorm-state").textContent);
+  var state = root && JSON.parse(document.getElementById("scorm-state").textContent);
+  var Api = state && (state.version === "1.2" ? window.Scorm12API : window.Scorm2004API);
+  if (!root || !Api || !window.CrossFrameLMS) { return; }
   var messages = JSON.parse(document.getElementById("scorm-messages").textContent);
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
-  var tables = new window.ScormRuntime.Tables(state.runtime);
+  var names = state.version === "1.2"
+    ? {init: "LMSInitialize", set: "LMSSetValue", commit: "LMSCommit", finish: "LMSFinish"}
+    : {init: "Initialize", set: "SetValue", commit: "Commit", finish: "Terminate"};
   var frame = document.getElementById("scorm-frame");
   var messageBox = document.getElementById("scorm-message");
   var ended = document.getElementById("scorm-ended");
@@ -27,19 +37,14 @@
     exit: document.getElementById("scorm-exit"),
     resume: document.getElementById("scorm-resume")
   };
-  var current = null;  // the open session: {item, id, seq, started, runtime, leaving, done, finalSaved, inflight}
+  var current = null;  // the open session: {item, id, seq, started, api, lms, dirty, leaving, done, finalSaved, inflight}
   var lastItem = state.start;
   var unloading = false;
   var fatal = false;
   var retryTimer = null;
   var AUTOSAVE_MS = 60000, RETRY_MS = 5000, LEAVE_WAIT_MS = 8000;
-
-  // A runtime that answers when no SCO session is open (between two items): every call fails politely.
-  var idle = new window.ScormRuntime.Runtime({version: state.version, tables: tables});
-  idle.end();
-
-  var api = window.ScormRuntime.api(state.version, function () { return current ? current.runtime : idle; });
-  if (state.version === "1.2") { window.API = api; } else { window.API_1484_11 = api; }
+  var FLOOD_PER_SECOND = 1000;
+  var NAME_PREFIX = "scorm-values:";  // lms/static/scorm/bridge.js reads it  // far above what a SCO needs (each SetValue is two messages)
 
   // --- messages and contents ----------------------------------------------------------------------
   function say(text) { messageBox.textContent = text || ""; }
@@ -77,18 +82,69 @@
       hide.indexOf("suspendAll") !== -1;
   }
 
-  function navigationFor(item) {
-    var data = state.items[item], jump = {};
-    state.order.forEach(function (id) { jump[id] = "true"; });
-    return {"continue": data.next ? "true" : "false", previous: data.previous ? "true" : "false",
-            choice: state.choice, jump: jump};
+  // --- the package frame's messages ---------------------------------------------------------------
+  var ALLOWED = ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError",
+                 "LMSGetErrorString", "LMSGetDiagnostic", "Initialize", "Terminate", "GetValue", "SetValue",
+                 "Commit", "GetLastError", "GetErrorString", "GetDiagnostic", "getFlattenedCMI", "__heartbeat__"];
+  var recent = [];
+  var warned = {};
+
+  function fromPackage(source) {
+    for (var win = source, depth = 0; win && depth < 20; depth += 1) {
+      if (win === frame.contentWindow) { return true; }
+      if (win === window || win.parent === win) { return false; }
+      win = win.parent;
+    }
+    return false;
   }
 
+  function warnOnce(kind) {
+    if (warned[kind]) { return; }
+    warned[kind] = true;
+    say(messages[kind]);
+  }
+
+  function flooding() {
+    var now = Date.now();
+    while (recent.length && now - recent[0] > 1000) { recent.shift(); }
+    recent.push(now);
+    return recent.length > FLOOD_PER_SECOND;
+  }
+
+  function protocolMessage(data) {
+    return data && typeof data === "object" && typeof data.messageId === "string" && data.messageId &&
+      typeof data.method === "string" && ALLOWED.indexOf(data.method) !== -1 &&
+      (data.params === undefined || Array.isArray(data.params));
+  }
+
+  // Registered before any CrossFrameLMS, so that what it refuses never reaches one.
+  window.addEventListener("message", function (event) {
+    if (!fromPackage(event.source)) { event.stopImmediatePropagation(); return; }
+    var data = event.data;
+    if (!protocolMessage(data)) {
+      event.stopImmediatePropagation();
+      // Other messages are none of the player's business; a broken call of the run-time's is.
+      if (data && typeof data === "object" && ("messageId" in data || "method" in data)) { warnOnce("broken"); }
+      return;
+    }
+    if (flooding()) { event.stopImmediatePropagation(); warnOnce("flooded"); }
+  });
+
   // --- saving ---------------------------------------------------------------------------------------
+  // The values set since the last acknowledged commit, as [element, value] pairs in first-set order.
+  function pending(session) { return Array.from(session.dirty.entries()); }
+
+  // The server stored these pairs: forget those not changed again since they were sent.
+  function acknowledge(session, pairs) {
+    pairs.forEach(function (pair) {
+      if (session.dirty.get(pair[0]) === pair[1]) { session.dirty["delete"](pair[0]); }
+    });
+  }
+
   function payload(session, final) {
     session.seq += 1;
     return {learner: state.learner, item: session.item, attempt: state.attempt, session: session.id, seq: session.seq,
-            values: session.runtime.pending(), final: !!final, initialized: session.runtime.initialized,
+            values: pending(session), final: !!final, initialized: session.initialized,
             elapsed: (Date.now() - session.started) / 1000};
   }
 
@@ -102,10 +158,10 @@
     } catch (error) { /* the page is going away: nothing more can be done */ }
   }
 
-  function applied(session, data) {
+  function applied(data) {
     var item = state.items[data.item.id];
     item.cmi = data.item.cmi;
-    item.context = data.item.context;
+    item.values = data.item.values;
     item.status = data.item.status;
     item.completed = data.item.completed;
     showStatus(data.item.id, data.item.status);
@@ -126,9 +182,9 @@
                                   function () { return {status: response.status, data: {}}; });
     }).then(function (answer) {
       if (answer.status === 200 && answer.data.ok) {
-        session.runtime.acknowledge(body.values);
+        acknowledge(session, body.values);
         if (final) { session.finalSaved = true; }
-        applied(session, answer.data);
+        applied(answer.data);
         say(messages.saved);
       } else if (answer.status === 409) {
         fatal = true;
@@ -157,7 +213,7 @@
     if (retryTimer) { return; }
     retryTimer = setTimeout(function () {
       retryTimer = null;
-      if (session.runtime.pending().length || (session.done && !session.finalSaved)) { send(session, session.done); }
+      if (session.dirty.size || (session.done && !session.finalSaved)) { send(session, session.done); }
     }, RETRY_MS);
   }
 
@@ -168,25 +224,78 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  // A run-time for one SCO session: scorm-again, loaded with what the server keeps, saving nothing itself.
+  function runtime(session, data) {
+    var api = new Api({autocommit: false, lmsCommitUrl: false, logLevel: 5,
+                       scoItemIdValidator: function (target) { return state.choice[target] === "true"; }});
+    api.loadFromFlattenedJSON(data.values, "");
+    if (state.version === "2004") {
+      var valid = api.adl.nav.request_valid;
+      valid["continue"] = data.next ? "true" : "false";
+      valid.previous = data.previous ? "true" : "false";
+    }
+    api.on(names.init, function () { session.initialized = true; });
+    api.on(names.set, function (element, value) {
+      // Kept once the call is over and only if it succeeded: the server gets what the SCO set, checked again.
+      Promise.resolve().then(function () {
+        if (session.api === api && !session.done && String(api.lastErrorCode) === "0") {
+          session.dirty.set(element, String(value));
+          if (element === "adl.nav.request") { session.navRequest = String(value); }
+        }
+      });
+    });
+    api.on(names.commit, function () { Promise.resolve().then(function () { send(session, false); }); });
+    api.on(names.finish, function () { Promise.resolve().then(function () { finished(session); }); });
+    return api;
+  }
+
+  // What CrossFrameLMS calls: the run-time's methods, plus (2004) what a SCO may ask of navigation, which
+  // the frame's client must also have in its cache from the start.
+  function facade(api, data) {
+    var object = {};
+    ALLOWED.forEach(function (name) {
+      if (typeof api[name] === "function") { object[name] = function () { return api[name].apply(api, arguments); }; }
+    });
+    if (state.version !== "2004") { return object; }
+    var navigation = {"adl.nav.request_valid.continue": data.next ? "true" : "false",
+                      "adl.nav.request_valid.previous": data.previous ? "true" : "false"};
+    state.order.forEach(function (id) {
+      navigation["adl.nav.request_valid.choice.{target=" + id + "}"] = state.choice[id] === "true" ? "true" : "false";
+      navigation["adl.nav.request_valid.jump.{target=" + id + "}"] = "true";
+    });
+    object.GetValue = function (element) {
+      return api.isInitialized() && Object.prototype.hasOwnProperty.call(navigation, element)
+        ? navigation[element] : api.GetValue(element);
+    };
+    object.getFlattenedCMI = function () { return Object.assign({}, api.getFlattenedCMI(), navigation); };
+    return object;
+  }
+
   function start(item) {
     var data = state.items[item];
     if (!data || fatal) { return; }
     var session = {item: item, id: randomId(), seq: 0, started: Date.now(), leaving: false, done: false,
-                   finalSaved: false, inflight: Promise.resolve()};
-    session.runtime = new window.ScormRuntime.Runtime({
-      version: state.version, tables: tables, cmi: data.cmi, context: data.context, nav: navigationFor(item),
-      hooks: {
-        commit: function () { send(session, false); },
-        terminate: function () { finished(session); }
-      }
-    });
+                   finalSaved: false, initialized: false, dirty: new Map(), inflight: Promise.resolve()};
+    session.api = runtime(session, data);
+    // The origin of a sandboxed frame is "null": replies go to the message's own source window only.
+    var answers = facade(session.api, data);
+    session.lms = new window.CrossFrameLMS(answers, "*", {rateLimit: FLOOD_PER_SECOND * 10});
     current = session;
     lastItem = item;
+    recent = [];
     ended.hidden = true;
     frame.hidden = false;
     markCurrent(item);
     updateControls(item);
     send(session, false);  // registers the launch (and completes an asset)
+    // The frame's client answers GetValue from a cache that messages fill too late for a SCO's first calls
+    // (on load): the launch document reads the values from its window's name, given to a fresh frame (a
+    // name changed on a frame already there may not reach the next document).
+    var fresh = frame.cloneNode(false);
+    fresh.removeAttribute("src");
+    fresh.setAttribute("name", NAME_PREFIX + JSON.stringify(answers.getFlattenedCMI()));
+    frame.parentNode.replaceChild(fresh, frame);
+    frame = fresh;
     frame.src = data.url;
   }
 
@@ -197,7 +306,7 @@
       if (!session.leaving) { say(messages.ended); }
       return;
     }
-    var request = session.runtime.navigationRequest();
+    var request = session.navRequest || "_none_";
     saving.then(function () { setTimeout(function () { follow(session, request); }, 0); });
   }
 
@@ -239,9 +348,9 @@
     if (!session) { return Promise.resolve(); }
     session.leaving = true;
     return blank().then(function () {
+      session.lms.destroy();  // later calls from the package reach no session
       if (!session.done) {
         session.done = true;
-        session.runtime.end();
         return wait(send(session, true));
       }
       return wait(session.inflight);
@@ -295,12 +404,12 @@
   });
   window.addEventListener("pageshow", function (event) { if (event.persisted) { unloading = false; } });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && current && !current.done && current.runtime.pending().length) {
+    if (document.visibilityState === "hidden" && current && !current.done && current.dirty.size) {
       beacon(payload(current, false));
     }
   });
   setInterval(function () {
-    if (current && !current.done && current.runtime.pending().length && !unloading) { send(current, false); }
+    if (current && !current.done && current.dirty.size && !unloading) { send(current, false); }
   }, AUTOSAVE_MS);
 
   showProgress(state.done, state.total);

@@ -1,4 +1,4 @@
-"""API call vectors shared by the Python runtime tests and the browser runtime tests."""
+"""API call vectors the server's runtime tests replay (tests/scorm/test_runtime.py)."""
 from __future__ import annotations
 
 import json
