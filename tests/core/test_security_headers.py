@@ -1,7 +1,8 @@
 """The security headers of every route: an admin GETs every GET route of the URL map over the demo province
 (plus what the demo lacks: a course with a file, a video and a link, a passed quiz and its certificate, a SCORM
 package, an outside credit with evidence, a transcript, an API token) and each response carries the headers its
-kind needs. A route the table below does not know makes the test fail: add it, with how to build its URL."""
+kind needs. A route the table (tests/core/header_routes.py) does not know makes the test fail: add it, with how
+to build its URL."""
 from __future__ import annotations
 
 import re
@@ -15,213 +16,16 @@ from werkzeug.datastructures import Headers
 
 from lms.core.db import db
 from lms.core.security_headers import content_security_policy, csp_nonce
+from tests.core.header_routes import EXPECTED_STATUS, LEARNER, POST, ROUTES, UNTRUSTED
 
 TESTS = Path(__file__).resolve().parents[1]
-POST = "POST only"  # routes no GET reaches: nothing to fetch
 ADMIN = "admin@sonha.example.vn"
-LEARNER = "CB00001"
 PASSWORD = "demo12345"
 REQUIRED_DIRECTIVES = {
     "default-src": "'self'", "object-src": "'none'", "base-uri": "'none'", "frame-ancestors": "'self'",
     "form-action": "'self'", "connect-src": "'self'", "font-src": "'self'",
 }
-REFERRER_POLICIES = ("same-origin", "no-referrer")  # no-referrer: a link out to another site
-
-# endpoint -> the URL the admin GETs (a path, or built from the ids the site fixture made), or (who, URL) when
-# the page is someone else's (the demo official's own attempt, the HR system's API), or POST.
-ROUTES = {
-    "admin.add_grant": POST,
-    "admin.edit_school": lambda s: f"/admin/schools/{s['school']}",
-    "admin.edit_user": lambda s: f"/admin/users/{s['learner_user']}",
-    "admin.index": "/admin/",
-    "admin.remove_grant": POST,
-    "admin.schools": "/admin/schools",
-    "admin.users": "/admin/users",
-    "auth.change_password": "/account/password",
-    "auth.login": "/login",
-    "auth.logout": POST,
-    "certificates.badge": lambda s: f"/certificates/{s['certificate']}/badge.json",
-    "certificates.badge_jwt": lambda s: f"/certificates/{s['certificate']}/badge.jwt",
-    "certificates.class_page": lambda s: f"/certificates/classes/{s['class']}",
-    "certificates.class_zip": lambda s: f"/certificates/classes/{s['class']}/certificates.zip",
-    "certificates.classes": "/certificates/classes",
-    "certificates.copy": POST,
-    "certificates.correct": POST,
-    "certificates.detail": lambda s: f"/certificates/{s['certificate']}",
-    "certificates.edit_rule": lambda s: f"/certificates/rules/{s['rule']}",
-    "certificates.edit_template": lambda s: f"/certificates/templates/{s['template']}",
-    "certificates.index": "/certificates/",
-    "certificates.issue_class": POST,
-    "certificates.mine": "/certificates/mine",
-    "certificates.pdf": lambda s: f"/certificates/{s['certificate']}/pdf",
-    "certificates.preview_template": lambda s: f"/certificates/templates/{s['template']}/preview.pdf",
-    "certificates.register": "/certificates/register",
-    "certificates.register_xlsx": "/certificates/register.xlsx",
-    "certificates.revoke": POST,
-    "certificates.rules": "/certificates/rules",
-    "certificates.templates": "/certificates/templates",
-    "certificates_public.keys": lambda s: f"/verify/keys/{s['school_code']}",
-    "certificates_public.lookup": "/verify/",
-    "certificates_public.verify": lambda s: f"/verify/{s['certificate_code']}",
-    "core.healthz": "/healthz",
-    "core.home": "/",
-    "core.ping": "/ping",
-    "core.set_language": POST,
-    "courses.add_activity": POST,
-    "courses.add_lecturer": POST,
-    "courses.add_section": POST,
-    "courses.add_session": POST,
-    "courses.asset": lambda s: f"/courses/c/{s['course']}/assets/files/bo-cuc.png",
-    "courses.attendance": lambda s: f"/courses/classes/{s['class']}/sessions/{s['session']}",
-    "courses.authoring": "/courses/author",
-    "courses.catalogue": "/courses/",
-    "courses.class_page": lambda s: f"/courses/classes/{s['class']}",
-    "courses.class_report_download": lambda s: f"/courses/classes/{s['class']}/report.xlsx",
-    "courses.class_report_page": lambda s: f"/courses/classes/{s['class']}/report",
-    "courses.classes": "/courses/classes",
-    "courses.course": lambda s: f"/courses/c/{s['course']}",
-    "courses.course_status": POST,
-    "courses.delete_activity": POST,
-    "courses.delete_file": POST,
-    "courses.delete_section": POST,
-    "courses.delete_session": POST,
-    "courses.edit_activity": lambda s: f"/courses/author/c/{s['course']}/a/bai-1",
-    "courses.edit_class": lambda s: f"/courses/classes/{s['class']}/edit",
-    "courses.edit_course": lambda s: f"/courses/author/c/{s['course']}",
-    "courses.enrol": POST,
-    "courses.enrol_file": POST,
-    "courses.enrol_one": POST,
-    "courses.enrol_unit": POST,
-    "courses.export_course_zip": lambda s: f"/courses/author/c/{s['course']}/export",
-    "courses.follow_link": lambda s: f"/courses/c/{s['course']}/a/cong-dich-vu-cong/go",
-    "courses.import_zip": POST,
-    "courses.lesson": lambda s: f"/courses/c/{s['course']}/a/video-gioi-thieu",
-    "courses.mark_done": POST,
-    "courses.move_activity": POST,
-    "courses.move_section": POST,
-    "courses.my_learning": "/courses/my",
-    "courses.new_class": "/courses/classes/new",
-    "courses.new_course": "/courses/author/new",
-    "courses.open_file": lambda s: f"/courses/c/{s['course']}/a/so-tay/file",
-    "courses.preview": POST,
-    "courses.remove_lecturer": POST,
-    "courses.rename_section": POST,
-    "courses.resume": lambda s: f"/courses/c/{s['course']}/resume",
-    "courses.stream_video": lambda s: f"/courses/c/{s['course']}/a/video-gioi-thieu/stream",
-    "courses.upload_file": POST,
-    "courses.video_watched": POST,
-    "courses.withdraw": POST,
-    "notifications.index": "/notifications",
-    "notifications.open_notification": ("learner", lambda s: f"/notifications/{s['notification']}"),
-    "notifications.preferences": "/account/preferences",
-    "notifications.read": POST,
-    "notifications.read_all": POST,
-    "notifications_admin.mail": "/admin/mail/",
-    "notifications_admin.retry": POST,
-    "org.edit_official": lambda s: f"/org/officials/{s['official']}/edit",
-    "org.edit_unit": lambda s: f"/org/units/{s['unit']}",
-    "org.import_file": "/org/import/officials",
-    "org.merge_unit": POST,
-    "org.official": lambda s: f"/org/officials/{s['official']}",
-    "org.officials": "/org/officials",
-    "org.units": "/org/units",
-    "password_reset.forgot": "/password/forgot",
-    "password_reset.reset": "/password/reset/not-a-token",
-    "quizzes.add_category": POST,
-    "quizzes.answer": POST,
-    "quizzes.attempt": ("learner", lambda s: f"/quizzes/attempts/{s['attempt']}"),
-    "quizzes.attempt_state": ("learner", lambda s: f"/quizzes/attempts/{s['attempt']}/state"),
-    "quizzes.bank": lambda s: f"/quizzes/banks/{s['bank']}",
-    "quizzes.bank_settings": POST,
-    "quizzes.banks": "/quizzes/banks",
-    "quizzes.change_questions": POST,
-    "quizzes.edit_question": lambda s: f"/quizzes/questions/{s['question']}/edit",
-    "quizzes.edit_quiz": lambda s: f"/quizzes/{s['quiz']}/edit",
-    "quizzes.export_bank": lambda s: f"/quizzes/banks/{s['bank']}/export",
-    "quizzes.grade_answer": lambda s: f"/quizzes/grading/{s['answer']}",
-    "quizzes.grading_queue": "/quizzes/grading",
-    "quizzes.hide_question": POST,
-    "quizzes.import_file": POST,
-    "quizzes.mine": "/quizzes/mine",
-    "quizzes.question_usage": lambda s: f"/quizzes/questions/{s['question']}",
-    "quizzes.quiz": lambda s: f"/quizzes/{s['quiz']}",
-    "quizzes.quiz_questions": lambda s: f"/quizzes/{s['quiz']}/questions",
-    "quizzes.quiz_results": lambda s: f"/quizzes/{s['quiz']}/results",
-    "quizzes.quiz_results_xlsx": lambda s: f"/quizzes/{s['quiz']}/results.xlsx",
-    "quizzes.regrade_question": POST,
-    "quizzes.regrade_quiz": POST,
-    "quizzes.rename_category": POST,
-    "quizzes.review": lambda s: f"/quizzes/attempts/{s['attempt']}/review",
-    "quizzes.save_page": POST,
-    "quizzes.start": POST,
-    "quizzes.submit": POST,
-    "quizzes.summary": ("learner", lambda s: f"/quizzes/attempts/{s['attempt']}/summary"),
-    "quizzes.xlsx_template": "/quizzes/template.xlsx",
-    "records.add_example_requirement": POST,
-    "records.api_tokens": "/records/api-tokens",
-    "records.behind": lambda s: f"/records/dashboard/behind?{s['behind']}",
-    "records.behind_xlsx": lambda s: f"/records/dashboard/behind.xlsx?{s['behind']}",
-    "records.dashboard": "/records/dashboard",
-    "records.delete_plan": POST,
-    "records.delete_requirement": POST,
-    "records.edit_plan": "/records/plans/edit",
-    "records.edit_requirement": "/records/requirements/new",
-    "records.evidence": lambda s: f"/records/credits/{s['outside_credit']}/evidence",
-    "records.my_record": "/records/",
-    "records.official_record": lambda s: f"/records/officials/{s['official']}",
-    "records.outside_import": "/records/outside/import",
-    "records.outside_index": "/records/outside",
-    "records.outside_new": "/records/outside/new",
-    "records.outside_template": "/records/outside/template.xlsx",
-    "records.outside_withdraw": POST,
-    "records.plans_index": "/records/plans",
-    "records.record_xlsx": lambda s: f"/records/officials/{s['official']}/record.xlsx",
-    "records.remind": POST,
-    "records.report": "/records/report",
-    "records.report_xlsx": "/records/report.xlsx",
-    "records.requirements_index": "/records/requirements",
-    "records.revoke_api_token": POST,
-    "records.switch_requirement": POST,
-    # Before the verify pages: printing the transcript makes the code they look up.
-    "records.transcript_pdf": lambda s: f"/records/officials/{s['official']}/transcript.pdf",
-    "records.verify": lambda s: f"/records/verify/{_transcript_code()}",
-    "records.verify_json": lambda s: f"/records/verify/{_transcript_code()}/signed.json",
-    "records_api.official_record": ("api", f"/api/v1/officials/{LEARNER}/record"),
-    "records_api.openapi": "/api/v1/openapi.json",
-    "records_api.unit_summary": ("api", lambda s: f"/api/v1/units/{s['unit_code']}/summary"),
-    "scheduler_admin.job": lambda s: f"/admin/jobs/{s['job']}",
-    "scheduler_admin.jobs": "/admin/jobs/",
-    "scorm.commit": POST,
-    "scorm.content": lambda s: f"/scorm/{s['package']}/content/{s['package_launch']}",
-    "scorm.learner": lambda s: f"/scorm/{s['package']}/report/{s['learner_user']}",
-    "scorm.new_package": "/scorm/packages/new",
-    "scorm.package": lambda s: f"/scorm/packages/{s['package']}",
-    "scorm.packages": "/scorm/packages",
-    "scorm.play": lambda s: f"/scorm/{s['package']}/play",
-    "scorm.replace": POST,
-    "scorm.report": lambda s: f"/scorm/{s['package']}/report",
-    "scorm.reset": POST,
-    "scorm.token": "/scorm/token",
-    "static": "/static/css/app.css",
-}
-# Answers other than 200, and why.
-EXPECTED_STATUS = {
-    "auth.login": 302,  # signed in already: home
-    "certificates.index": 302,  # to the register
-    "certificates.class_zip": 302,  # the class has no certificate yet: back to its page, with a message
-    "courses.follow_link": 302,  # to the linked site
-    "courses.resume": 302,  # to the next activity
-    "notifications.open_notification": 302,  # marked read, to what it is about
-    "courses.stream_video": 404,  # the fixture course's video is on YouTube: nothing to stream (the 404 page)
-    "password_reset.reset": 404,  # no real token is ever shown
-    "quizzes.attempt": 302,  # submitted: to its review
-    "quizzes.summary": 302,
-}
-
-
-def _transcript_code() -> str:
-    from lms.records.models import Transcript
-    return db.session.scalar(select(Transcript.code).order_by(Transcript.id.desc()))
+REFERRER_POLICIES = ("same-origin", "no-referrer")  # no-referrer: a link out to another site, untrusted content
 
 
 def _log_in(app, identifier: str):
@@ -364,8 +168,7 @@ def test_every_route_is_in_the_table(app):
 
 
 def test_every_route_sends_its_security_headers(app, site):
-    clients = {"admin": _log_in(app, ADMIN), "learner": _log_in(app, LEARNER),
-               "api": app.test_client()}
+    clients = {"admin": _log_in(app, ADMIN), "learner": _log_in(app, LEARNER), "api": app.test_client()}
     clients["api"].environ_base["HTTP_AUTHORIZATION"] = f"Bearer {site['api_token']}"
     problems, unexpected = {}, {}
     for endpoint, entry in ROUTES.items():
@@ -377,6 +180,8 @@ def test_every_route_sends_its_security_headers(app, site):
         if answer.status_code != EXPECTED_STATUS.get(endpoint, 200):
             unexpected[f"{endpoint} {url}"] = answer.status_code
         found = _check_page(answer)
+        if endpoint in UNTRUSTED and "sandbox" not in answer.headers.get("Content-Security-Policy", ""):
+            found.append("files the platform did not write are served without a sandbox policy")
         answer.close()
         if found:
             problems[f"{endpoint} {url}"] = found
