@@ -158,3 +158,59 @@ def login(page, server: LiveServer, identifier: str, password: str) -> None:
         page.click("form button[type=submit]")
     if page.url.rstrip("/").endswith("/login"):
         raise AssertionError(f"could not log in as {identifier}: {page.inner_text('main')[:300]}")
+
+
+# Runs in every page and frame before the page's own scripts; the binding hands each event to Python.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (event.disposition === "enforce") {
+    window.__lmsCspViolation(event.effectiveDirective, event.blockedURI, event.documentURI,
+                             event.sourceFile + ":" + event.lineNumber, event.sample);
+  }
+}, true);
+"""
+
+
+class CspWatch:
+    """Records every Content-Security-Policy violation in the contexts it watches, and, registered as a pytest
+    plugin (the `chromium` fixture does), fails the test during which they happened, at its teardown."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def watch(self, context) -> None:
+        """Record the violations of every page and frame `context` opens from now on."""
+        context.expose_binding("__lmsCspViolation", self._record)
+        context.add_init_script(_CSP_LISTENER)
+
+    def _record(self, source, directive, blocked, document, where, sample) -> None:
+        self.violations.append(f"{directive} blocked {blocked or '(inline)'} on {document} at {where}"
+                               + (f": {sample!r}" if sample else ""))
+
+    def install(self, browser) -> None:
+        """Watch every context `browser` makes (also when a test reaches it as `context.browser`)."""
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            self.watch(context)
+            return context
+
+        def unwatched_page(**options):
+            raise TypeError("open pages in a context (browser.new_context().new_page()): the CSP watch sees those")
+        browser.new_context = watched_context
+        browser.new_page = unwatched_page
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item):
+        # After the test's fixtures are gone: contexts closed, every event delivered.
+        try:
+            result = yield
+        finally:
+            found, self.violations[:] = list(self.violations), []
+        if found:
+            raise AssertionError("Content-Security-Policy violations:\n  " + "\n  ".join(found))
+        return result
+
+
+CSP_WATCH = CspWatch()  # one per session, like the browser; a context of another browser can join it with watch()

@@ -309,11 +309,15 @@ def playwright_driver():
 
 
 @pytest.fixture(scope="session")
-def chromium(playwright_driver):
-    """Debian's Chromium, headless, shared by every browser test; each test opens its own context."""
-    from tests.browser_support import launch_chromium
+def chromium(playwright_driver, request):
+    """Debian's Chromium, headless, shared by every browser test; each test opens its own context. A test
+    during which a page breaks its Content-Security-Policy fails at its teardown (CspWatch)."""
+    from tests.browser_support import CSP_WATCH, launch_chromium
     browser = launch_chromium(playwright_driver)
+    CSP_WATCH.install(browser)
+    request.config.pluginmanager.register(CSP_WATCH, "csp-watch")
     yield browser
+    request.config.pluginmanager.unregister(CSP_WATCH)
     browser.close()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from lms.core import i18n
+from lms.core import i18n, security_headers
 from lms.core.config import check_secret_key, load_config
 from lms.core.db import db
 from lms.core.extensions import csrf, login_manager
@@ -50,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["lms"]["nav"].sort(key=lambda item: item.order)
 
     _register_error_pages(app)
-    _register_security_headers(app)
+    security_headers.init_app(app)
     return app
 
 
@@ -65,12 +65,3 @@ def _register_error_pages(app: Flask) -> None:
                 return {"error": code}, code
             return render_template("core/error.html", code=code, error_kind=None), code
         app.register_error_handler(code, handler)
-
-
-def _register_security_headers(app: Flask) -> None:
-    @app.after_request
-    def headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response

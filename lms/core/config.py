@@ -37,6 +37,9 @@ class Defaults:
     # Proxies in front of gunicorn (nginx: 1) whose X-Forwarded-For and -Proto are trusted, so that
     # per-address limits see the user's address, not the proxy's. 0: no proxy, trust no header.
     PROXY_COUNT = 0
+    # Strict-Transport-Security's max-age on responses served over HTTPS (seen through PROXY_COUNT behind a
+    # proxy): browsers then refuse plain HTTP to this host for that long. 0: no HSTS header.
+    HSTS_SECONDS = 365 * 24 * 3600
     SITE_NAME = "LMS"
     # Untrusted files (SCORM packages, uploaded HTML/SVG/XML: lms/core/untrusted.py) are served under
     # /content/<token>/ in a sandbox. None: on this host. A URL such as "https://content.example.gov.vn":

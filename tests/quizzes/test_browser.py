@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from lms.core.db import db, utcnow
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState
+from tests.browser_support import CSP_WATCH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT_MS = 20_000
@@ -82,6 +83,7 @@ def _wait_for(predicate, seconds=15):
     return False
 
 
+@pytest.mark.usefixtures("chromium")  # its CSP watch fails the test on a violation in this browser too
 def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_server, network, official_user,
                                                                       make_quiz, make_question, tmp_path,
                                                                       playwright_driver):
@@ -96,6 +98,7 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
     options = dict(executable_path=chromium_path(), headless=True, args=["--no-sandbox"],
                    viewport={"width": 390, "height": 844})
     context = playwright_driver.chromium.launch_persistent_context(str(profile), **options)
+    CSP_WATCH.watch(context)
     page = context.new_page()
     _log_in(page, live_server, official_user)
     page.goto(f"{live_server}/quizzes/{quiz_id}")
@@ -118,6 +121,7 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
     network.down.clear()
 
     context = playwright_driver.chromium.launch_persistent_context(str(profile), **options)
+    CSP_WATCH.watch(context)
     page = context.new_page()
     _log_in(page, live_server, official_user)
     page.goto(f"{live_server}/quizzes/attempts/{attempt.id}")
