@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from lms.core.db import db, utcnow
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState
 from tests.browser_support import CSP_WATCH
+from tests.quizzes.conftest import in_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT_MS = 20_000
@@ -91,6 +92,7 @@ def test_a_timed_attempt_survives_a_closed_browser_and_submits_itself(app, live_
     expect.set_options(timeout=TIMEOUT_MS)
     quiz = make_quiz([make_question("true_false", name=n) for n in "ABC"], time_limit_minutes=30,
                      questions_per_page=0)
+    in_course(quiz, official_user)
     quiz_id = quiz.id
     db.session.commit()
     profile = tmp_path / "profile"
