@@ -105,3 +105,20 @@ def test_an_xlsx_whose_parts_declare_huge_sizes_is_refused_before_openpyxl(app, 
     monkeypatch.setattr(tabular, "load_workbook", never)
     bomb = lying_zip({"[Content_Types].xml": 100, "xl/worksheets/sheet1.xml": 300 * 1024 * 1024})
     assert "unpacks to more than 200 MB" in unreadable(io.BytesIO(bomb), "list.xlsx")
+
+
+def test_an_xlsx_whose_xml_declares_entities_is_refused(app):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["code", "name"])
+    book.active.append(["1", "a"])
+    plain = io.BytesIO()
+    book.save(plain)
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(hostile, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":  # openpyxl reads through defusedxml: refused
+                data = b'<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]>' + data
+            target.writestr(info, data)
+    assert "not a valid XLSX workbook" in unreadable(io.BytesIO(hostile.getvalue()), "list.xlsx")

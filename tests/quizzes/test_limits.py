@@ -75,3 +75,11 @@ def test_a_refused_import_and_one_failing_midway_store_nothing(client, login, le
     response = client.post(f"/quizzes/banks/{bank.id}/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 302 and len(made) == 2
     assert _counts() == before
+
+
+def test_a_10000_character_bank_search_is_cut_and_told(client, login, lecturer, bank, make_question):
+    make_question(name="Câu " + "x" * 220)
+    login(lecturer)
+    page = client.get(f"/quizzes/banks/{bank.id}", query_string={"q": "x" * 10_000}).get_data(as_text=True)
+    assert "chỉ dùng 200 ký tự đầu" in page
+    assert "x" * 220 in page  # the first 200 characters still find it

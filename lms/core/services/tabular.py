@@ -144,8 +144,8 @@ def _xlsx_rows(stream: BinaryIO):
     try:
         # read_only streams the sheet; formulas stay as text (data_only=False) so we can refuse them.
         book = load_workbook(stream, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileUnreadable(_l("The file is not a valid XLSX workbook.")) from None
+    except _BROKEN_XLSX:
+        raise _not_xlsx() from None
     sheet = book.worksheets[0]
     # Values only (no cell objects): a formula comes as its text, "=...", which read_rows refuses.
     iterator = sheet.iter_rows(values_only=True)
@@ -153,9 +153,22 @@ def _xlsx_rows(stream: BinaryIO):
         header = list(next(iterator))
     except StopIteration:
         raise FileUnreadable(_l("The file is empty.")) from None
+    except _BROKEN_XLSX:
+        raise _not_xlsx() from None
 
     def rows():
-        for number, values in enumerate(iterator, start=2):
-            yield number, values, ()
-        book.close()
+        try:  # the sheet is parsed as it is read (through defusedxml): a broken part shows up here too
+            yield from ((number, values, ()) for number, values in enumerate(iterator, start=2))
+        except _BROKEN_XLSX:
+            raise _not_xlsx() from None
+        finally:
+            book.close()
     return header, rows()
+
+
+# DefusedXmlException (a DTD or entity in a part) is a ValueError too.
+_BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError)
+
+
+def _not_xlsx() -> FileUnreadable:
+    return FileUnreadable(_l("The file is not a valid XLSX workbook."))
