@@ -114,3 +114,13 @@ def test_an_import_refused_or_failing_midway_leaves_no_rows_and_no_files(app, sc
     assert response.status_code == 422
     assert "hong: refused on purpose" in response.get_data(as_text=True)
     assert (_counts(), stored_files()) == (before, files_before)
+
+
+def test_a_class_enrolment_list_past_the_limits_is_refused_with_its_name(app):
+    from lms.core.errors import DomainError
+    from lms.courses.services.classes import read_codes
+    app.config["IMPORT_MAX_ROWS"] = 2
+    with pytest.raises(DomainError) as caught:
+        read_codes(io.BytesIO(("Mã cán bộ\n" + "CB1\n" * 3).encode()), "lop.csv")
+    assert str(caught.value) == "lop.csv: The file has more than 2 rows; split it into smaller files."
+    assert read_codes(io.BytesIO(("Mã cán bộ\n" + "CB1\n" * 2).encode()), "lop.csv") == ["CB1", "CB1"]
