@@ -58,6 +58,7 @@ class Defaults:
     YAML_MAX_NODES = 100_000  # values once aliases are expanded: a "billion laughs" stops here
     XML_MAX_BYTES = 20 * 1024 * 1024
     XML_MAX_DEPTH = 100
+    MARKUP_MAX_DEPTH = 100  # a lesson page's HTML nesting or Markdown indentation, in levels
     ZIP_MAX_NAME_CHARS = 1024
     ZIP_MAX_NESTED_ARCHIVES = 50  # zips inside a zip (a course's SCORM packages), each checked when opened
     ZIP_MAX_RATIO = 100  # per entry over 1 MB

@@ -7,6 +7,7 @@ an importer turns it into its own problem report, so the person sees which limit
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable
 
@@ -172,6 +173,42 @@ def check_tree_depth(root) -> None:
 
 def check_xml_size(raw: bytes) -> None:
     check_size(len(raw), setting("XML_MAX_BYTES"), "XML")
+
+
+# --- HTML and Markdown --------------------------------------------------------------------------
+
+# Elements that never nest (void) or whose end tag may be left out: they do not deepen a page.
+_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+         "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "option", "optgroup",
+         "rp", "rt"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")  # [^<>]: each try stops at the next tag
+
+
+def _html_depth(text: str) -> int:
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(text):
+        if name.lower() in _FLAT or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _indent_depth(text: str) -> int:
+    """Markdown nests lists and code by indentation: two columns a level, counted generously."""
+    widest = max((len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" >")) for line in text.splitlines()),
+                 default=0)
+    return widest // 2
+
+
+def check_markup(text: str, fmt: str) -> None:
+    """Refuse a lesson source nested deeper than MARKUP_MAX_DEPTH levels, before it is rendered: the
+    Markdown renderer and the HTML sanitiser take time that grows with the square of the nesting."""
+    limit = setting("MARKUP_MAX_DEPTH")
+    depth = max(_html_depth(text), _indent_depth(text) if fmt != "html" else 0)
+    if depth > limit:
+        raise LimitExceeded("markup_depth", _l("The page nests elements or indents lines deeper than %(limit)s "
+                                               "levels."), limit=limit)
 
 
 # --- zip ----------------------------------------------------------------------------------------

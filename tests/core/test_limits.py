@@ -122,3 +122,15 @@ def test_an_xlsx_whose_xml_declares_entities_is_refused(app):
                 data = b'<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]>' + data
             target.writestr(info, data)
     assert "not a valid XLSX workbook" in unreadable(io.BytesIO(hostile.getvalue()), "list.xlsx")
+
+
+def test_lesson_markup_nested_too_deep_is_refused_before_rendering(app):
+    nested_list = "".join("  " * level + "- a\n" for level in range(150))
+    started = time.monotonic()
+    assert refused(limits.check_markup, nested_list, "markdown").code == "markup_depth"
+    assert refused(limits.check_markup, "<div>" * 20_000 + "x", "html").code == "markup_depth"
+    assert refused(limits.check_markup, "> " * 150 + "x", "markdown").code == "markup_depth"
+    assert time.monotonic() - started < 1
+    limits.check_markup("<p>a<p>b<ul><li>c<li>d</ul><br><img src=x>" * 500, "html")  # flat: end tags left out
+    limits.check_markup("<a " * 100_000, "html")  # no tag ends: scanned once, not once per '<'
+    limits.check_markup("".join("  " * level + "- a\n" for level in range(40)), "markdown")

@@ -124,3 +124,13 @@ def test_a_class_enrolment_list_past_the_limits_is_refused_with_its_name(app):
         read_codes(io.BytesIO(("Mã cán bộ\n" + "CB1\n" * 3).encode()), "lop.csv")
     assert str(caught.value) == "lop.csv: The file has more than 2 rows; split it into smaller files."
     assert read_codes(io.BytesIO(("Mã cán bộ\n" + "CB1\n" * 2).encode()), "lop.csv") == ["CB1", "CB1"]
+
+
+def test_a_lesson_nested_too_deep_is_refused_with_its_file(app, school, course_folder):
+    (course_folder / "lessons" / "02-thu-dien-tu.html").write_text("<div>" * 5000 + "x", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(FolderRejected) as caught:
+        import_course(course_folder)
+    assert time.monotonic() - started < 2
+    assert "lessons/02-thu-dien-tu.html: The page nests elements or indents lines deeper than 100 levels." in (
+        _messages(caught.value))
