@@ -207,7 +207,7 @@ def check_markup(text: str, fmt: str) -> None:
     limit = setting("MARKUP_MAX_DEPTH")
     depth = max(_html_depth(text), _indent_depth(text) if fmt != "html" else 0)
     if depth > limit:
-        raise LimitExceeded("markup_depth", _l("The page nests elements or indents lines deeper than %(limit)s "
+        raise LimitExceeded("markup_depth", _l("The text nests elements or indents lines deeper than %(limit)s "
                                                "levels."), limit=limit)
 
 

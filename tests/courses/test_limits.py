@@ -132,5 +132,5 @@ def test_a_lesson_nested_too_deep_is_refused_with_its_file(app, school, course_f
     with pytest.raises(FolderRejected) as caught:
         import_course(course_folder)
     assert time.monotonic() - started < 2
-    assert "lessons/02-thu-dien-tu.html: The page nests elements or indents lines deeper than 100 levels." in (
+    assert "lessons/02-thu-dien-tu.html: The text nests elements or indents lines deeper than 100 levels." in (
         _messages(caught.value))

@@ -83,3 +83,11 @@ def test_a_10000_character_bank_search_is_cut_and_told(client, login, lecturer, 
     page = client.get(f"/quizzes/banks/{bank.id}", query_string={"q": "x" * 10_000}).get_data(as_text=True)
     assert "chỉ dùng 200 ký tự đầu" in page
     assert "x" * 220 in page  # the first 200 characters still find it
+
+
+def test_a_question_nested_too_deep_is_skipped_with_its_line_and_the_others_import(app, bank):
+    gift = "::sâu:: [html]" + "<div>" * 150 + "Đúng? {T}\n\n::phẳng:: [html]<p>Đúng?</p> {T}\n"
+    with force_locale("en"):
+        report = importing.import_questions(bank, "gift", gift.encode())
+        assert [(e.line, e.status) for e in report.entries] == [(1, "skipped"), (3, "imported")]
+        assert report.entries[0].message == "The text nests elements or indents lines deeper than 100 levels."
