@@ -60,7 +60,7 @@ class Defaults:
     XML_MAX_DEPTH = 100
     MARKUP_MAX_DEPTH = 100  # a lesson page's HTML nesting or Markdown indentation, in levels
     ZIP_MAX_NAME_CHARS = 1024
-    ZIP_MAX_NESTED_ARCHIVES = 50  # zips inside a zip (a course's SCORM packages), each checked when opened
+    ZIP_MAX_NESTED_ARCHIVES = 50  # zips inside a zip (a course's packages), each checked when it is opened
     ZIP_MAX_RATIO = 100  # per entry over 1 MB
     XLSX_MAX_ENTRIES = 5000
     XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024

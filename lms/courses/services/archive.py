@@ -1,6 +1,6 @@
 """Course folders arrive as zips: unpack one safely, refusing members that would land outside the
 folder, links, encrypted members, and archives past the limits of lms/core/limits.py (entries, names,
-unpacked size, ratio, nested archives: a course's SCORM packages are checked again when opened)."""
+unpacked size, ratio, nested archives: a package an activity names is checked again by its type when opened)."""
 from __future__ import annotations
 
 import re
