@@ -134,3 +134,19 @@ def test_a_lesson_nested_too_deep_is_refused_with_its_file(app, school, course_f
     assert time.monotonic() - started < 2
     assert "lessons/02-thu-dien-tu.html: The text nests elements or indents lines deeper than 100 levels." in (
         _messages(caught.value))
+
+
+def test_a_lesson_typed_too_deep_in_the_editor_is_refused_with_a_message(imported, client, login, make_user):
+    login(make_user(roles=["admin"]))
+    page = db.session.get(LessonContent, int(next(a for s in imported.sections for a in s.activities
+                                                  if a.key == "bai-1").ref))
+    kept = page.source_vi
+    deep = "".join("  " * level + "- a\n" for level in range(150))
+    lesson = {"title_vi": "Bài 1", "required": "y", "format": "markdown", "body_vi": deep, "body_en": ""}
+    url = "/courses/author/c/tin-hoc-van-phong/a/bai-1"
+    for action in ("save", "preview"):
+        response = client.post(url, data=dict(lesson, action=action), follow_redirects=True)
+        assert response.status_code < 500
+        assert "sâu hơn 100 cấp" in response.get_data(as_text=True), action
+    db.session.refresh(page)
+    assert page.source_vi == kept
