@@ -47,6 +47,26 @@ class Defaults:
     CONTENT_BASE_URL = None
     # How long a content link works: a long SCO session keeps loading pages through it.
     UNTRUSTED_CONTENT_SECONDS = 6 * 3600
+    # Limits of every parser of uploaded or imported files (lms/core/limits.py), checked before expanding.
+    IMPORT_MAX_LINE_CHARS = 100_000  # a line of a GIFT, Aiken or CSV file
+    IMPORT_MAX_FIELD_CHARS = 32_767  # a cell of a CSV or XLSX table (Excel's own limit)
+    IMPORT_MAX_ROWS = 100_000
+    IMPORT_MAX_COLUMNS = 200
+    YAML_MAX_BYTES = 1024 * 1024
+    YAML_MAX_DEPTH = 40
+    YAML_MAX_ALIASES = 100
+    YAML_MAX_NODES = 100_000  # values once aliases are expanded: a "billion laughs" stops here
+    XML_MAX_BYTES = 20 * 1024 * 1024
+    XML_MAX_DEPTH = 100
+    MARKUP_MAX_DEPTH = 100  # a lesson page's HTML nesting or Markdown indentation, in levels
+    ZIP_MAX_NAME_CHARS = 1024
+    ZIP_MAX_NESTED_ARCHIVES = 50  # zips inside a zip (a course's packages), each checked when it is opened
+    ZIP_MAX_RATIO = 100  # per entry over 1 MB
+    XLSX_MAX_ENTRIES = 5000
+    XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+    XLSX_MAX_RATIO = 1000  # sheets of repeated cells compress far better than other files
+    # The longest value any one form field may send; past it the request is refused with a message.
+    FORM_MAX_FIELD_CHARS = 1024 * 1024
 
 
 def _parse_env_value(name: str, raw: str):

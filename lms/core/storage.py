@@ -1,7 +1,8 @@
 """The one storage service: content-addressed files under STORAGE_PATH, size-limited, type-checked.
 
 A file's type is decided by its bytes, not its name: an upload whose content does not match an
-allowed type is refused, whatever it calls itself.
+allowed type is refused, whatever it calls itself. A file written in a transaction that then rolls back
+is removed again, so a refused or failed import stores nothing.
 """
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import StoredFile
+
+_WRITTEN = "storage_written"
 
 # Families of content a caller may allow; each maps detected MIME types (by magic bytes).
 DOCUMENT_TYPES = {
@@ -104,6 +109,7 @@ def save(stream: BinaryIO, filename: str, allowed: Iterable[str], *, max_bytes: 
             os.unlink(tmp.name)
         else:
             os.replace(tmp.name, target)
+            _remove_on_rollback(target)
     except BaseException:
         if os.path.exists(tmp.name):
             os.unlink(tmp.name)
@@ -124,11 +130,33 @@ def save_bytes(data: bytes, filename: str, content_type: str, *, uploaded_by: in
         with tempfile.NamedTemporaryFile(dir=storage_root(), delete=False) as tmp:
             tmp.write(data)
         os.replace(tmp.name, target)
+        _remove_on_rollback(target)
     stored = StoredFile(sha256=sha, size=len(data), content_type=content_type, filename=filename[:255],
                         uploaded_by=uploaded_by)
     db.session.add(stored)
     db.session.flush()
     return stored
+
+
+def _remove_on_rollback(path: Path) -> None:
+    """A file written for this transaction goes if the transaction rolls back: a refused or failed import
+    leaves no file behind that no row points at. Files that were already there (the same content stored
+    before) are never listed, so they stay."""
+    db.session.info.setdefault(_WRITTEN, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_written(session: Session) -> None:
+    for path in session.info.pop(_WRITTEN, []):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
 
 
 def open_file(stored: StoredFile) -> BinaryIO:

@@ -1,8 +1,9 @@
 """Reading an uploaded SCORM zip safely: every entry is checked before anything is extracted.
 
 Refused: anything that is not a readable zip, entries that escape the package (absolute paths, '..',
-symbolic links), password-protected entries, more files or more unpacked bytes than the limits, and
-entries compressed so much that the zip looks like a bomb. Operating-system junk (__MACOSX, .DS_Store,
+symbolic links), password-protected entries, and whatever passes the shared limits of lms/core/limits.py
+(more files or unpacked bytes than the limits, overlong names, nested archives, entries compressed so
+much that the zip looks like a bomb). Operating-system junk (__MACOSX, .DS_Store,
 Thumbs.db, AppleDouble '._' files) is skipped, not extracted. Extraction counts the bytes it really
 writes, so a zip whose headers lie about sizes is stopped as it unpacks.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from lms.core import limits as shared
 from lms.core.errors import DomainError
 
 MANIFEST = "imsmanifest.xml"
@@ -120,7 +122,6 @@ def inspect_zip(path: Path, filename: str, limits: Limits) -> Inspection:
             continue
         if not is_dir:
             total += info.file_size
-            _check_size(info, total, limits)
         entries.append(Entry(info=info, path=relative, is_dir=is_dir))
     manifest = _find_manifest(entries, skipped)
     if manifest.info.file_size > limits.max_manifest_bytes:
@@ -140,9 +141,11 @@ def _entries_of(path: Path, filename: str, limits: Limits) -> list[zipfile.ZipIn
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise PackageRefused("corrupt", _l("%(name)s is damaged and cannot be read as a zip file (%(detail)s)."),
                              name=filename, detail=str(error)) from error
-    if len(infos) > limits.max_files:
-        raise PackageRefused("too_many_files", _l("The package holds %(count)s files; the limit is %(limit)s."),
-                             count=len(infos), limit=limits.max_files)
+    try:
+        shared.check_zip(infos, max_entries=limits.max_files, max_bytes=limits.max_unpacked_bytes,
+                         max_ratio=limits.max_ratio, ratio_floor=limits.ratio_floor_bytes)
+    except shared.LimitExceeded as error:
+        raise PackageRefused(error.code, error.message, **error.params) from None
     return infos
 
 
@@ -178,19 +181,6 @@ def _claim(kinds: dict[str, bool], parts: list[str], relative: str, is_dir: bool
         raise PackageRefused("duplicate", _l("The zip lists %(path)s more than once."), path=relative)
     kinds[relative] = is_dir
     return True
-
-
-def _check_size(info: zipfile.ZipInfo, total: int, limits: Limits) -> None:
-    """Refuse a package whose files unpack past the limit, or a file compressed like a zip bomb."""
-    if total > limits.max_unpacked_bytes:
-        raise PackageRefused("too_large", _l("Unpacked, the package would take more than %(limit)s MB."),
-                             limit=_mb(limits.max_unpacked_bytes))
-    if info.file_size > limits.ratio_floor_bytes:
-        ratio = info.file_size / max(1, info.compress_size)
-        if ratio > limits.max_ratio:
-            raise PackageRefused("ratio", _l("The file %(path)s in the zip is compressed %(ratio)s times "
-                                             "(the limit is %(limit)s): the zip looks like a zip bomb."),
-                                 path=info.filename, ratio=int(ratio), limit=limits.max_ratio)
 
 
 def _find_manifest(entries: list[Entry], skipped: list[str]) -> Entry:

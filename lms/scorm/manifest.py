@@ -2,7 +2,8 @@
 
 Elements are matched by local name (namespace prefixes and versions vary between authoring tools);
 attributes such as `adlcp:scormtype` (1.2) and `adlcp:scormType` (2004) are matched without regard to
-case. The XML is parsed with defusedxml: a DTD or an entity declaration refuses the manifest.
+case. The XML is parsed with defusedxml: a DTD or an entity declaration refuses the manifest, and so does
+nesting deeper than the shared limit (lms/core/limits.py); the archive caps its size.
 
 Of SCORM 2004 sequencing, the parser keeps what the player applies (control modes choice, flow and
 forwardOnly; delivery controls; the primary objective's passing measure; objective ids) and lists by
@@ -19,6 +20,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from flask_babel import lazy_gettext as _l
 
+from lms.core import limits
 from lms.scorm.archive import PackageRefused
 
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -213,6 +215,10 @@ def parse(data: bytes) -> Manifest:
     except ET.ParseError as error:
         raise PackageRefused("manifest_malformed", _l("imsmanifest.xml is not well-formed XML: %(detail)s."),
                              detail=str(error)) from error
+    try:
+        limits.check_tree_depth(root)
+    except limits.LimitExceeded as error:
+        raise PackageRefused(error.code, error.message, **error.params) from None
     if local(root.tag) != "manifest":
         raise PackageRefused("manifest_root", _l("imsmanifest.xml is not a content package manifest (its root "
                                                  "element is <%(tag)s>, expected <manifest>)."), tag=local(root.tag))

@@ -17,7 +17,7 @@ from lms.core.db import db, utcnow
 from lms.core.models import Official, OfficialKind, Unit
 from lms.core.services import login_identities, official_accounts
 from lms.core.services.login_identities import Claim
-from lms.core.services.org_import import BATCH, ImportReport, missing_columns, parse_date
+from lms.core.services.org_import import BATCH, ImportReport, missing_columns, parse_date, too_long
 from lms.core.services.tabular import Problem, read_rows
 from lms.core.text import fold, nfc
 
@@ -235,4 +235,4 @@ def _check_official(row, units: dict, seen: dict) -> list[Problem]:  # noqa: C90
     if (v.get("political_theory_level") or "").strip().lower() not in PT_LEVELS:
         problems.append(Problem(line, "political_theory_level",
                                 _l("The political-theory level must be elementary, intermediate or advanced.")))
-    return problems
+    return problems + too_long(Official, v, line, ("position", "rank", "gender"))

@@ -80,6 +80,17 @@ def missing_columns(found: list[str], required: tuple[str, ...], report: ImportR
     return bool(missing)
 
 
+def too_long(model, values: dict, line: int, fields: tuple[str, ...]) -> list[Problem]:
+    """A problem for each value longer than its column: bulk inserts bypass the ORM's own length guard."""
+    problems = []
+    for name in fields:
+        limit = model.__table__.c[name].type.length
+        if len(nfc(values.get(name) or "")) > limit:
+            problems.append(Problem(line, name, _l("The value is longer than %(limit)s characters.")
+                                    % {"limit": limit}))
+    return problems
+
+
 def _depth(code: str, parent_of: dict[str, str]) -> int:
     depth, seen = 0, {code}
     while parent_of.get(code):
@@ -114,6 +125,7 @@ def import_units(stream: BinaryIO, filename: str, *, valid_only: bool = False,  
         seen.setdefault(code, line)
         if not nfc(v.get("name_vi", "")):
             problems.append(Problem(line, "name_vi", _l("The name is empty.")))
+        problems += too_long(Unit, v, line, ("code", "name_vi", "name_en"))
         if v.get("level", "").strip().lower() not in LEVEL_ALIASES:
             problems.append(Problem(line, "level", _l("The level must be central, province, commune or district.")))
         dates = {}

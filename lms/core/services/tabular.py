@@ -1,4 +1,7 @@
-"""Reading CSV and XLSX files row by row, with the problems a person can fix named by line and column."""
+"""Reading CSV and XLSX files row by row, with the problems a person can fix named by line and column.
+
+Every table is bounded by lms/core/limits.py: line and cell length, rows and columns, and an XLSX's parts
+by the sizes its zip declares, checked before openpyxl unpacks anything."""
 from __future__ import annotations
 
 import csv
@@ -11,6 +14,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
+from lms.core import limits
 from lms.core.errors import DomainError
 
 FORMULA_PREFIXES = ("=", "+", "@")
@@ -64,7 +68,7 @@ def read_rows(stream: BinaryIO, filename: str, columns: dict[str, tuple[str, ...
             mapping[index] = key
 
     def iterate() -> Iterator[Row]:
-        for line, cells, formulas in rows:
+        for line, cells, formulas in _bounded(rows):
             if all((c is None or str(c).strip() == "") for c in cells):
                 continue
             values, formula_fields = {}, []
@@ -72,6 +76,7 @@ def read_rows(stream: BinaryIO, filename: str, columns: dict[str, tuple[str, ...
                 value = cells[index] if index < len(cells) else None
                 text = "" if value is None else (value.strftime("%d/%m/%Y") if hasattr(value, "strftime")
                                                  else str(value).strip())
+                _check(limits.check_field, text, line, str(header[index] or key))
                 if (index in formulas) or text.startswith(FORMULA_PREFIXES):
                     formula_fields.append(key)
                 values[key] = text
@@ -80,12 +85,32 @@ def read_rows(stream: BinaryIO, filename: str, columns: dict[str, tuple[str, ...
     return list(mapping.values()), iterate()
 
 
+def _check(check, *args) -> None:
+    """Run a check of lms/core/limits.py, telling its refusal as this module's FileUnreadable."""
+    try:
+        check(*args)
+    except limits.LimitExceeded as error:
+        raise FileUnreadable(error.message, **error.params) from None
+
+
+def _bounded(rows):
+    """The rows, refused past the row limit or a row past the column limit (trailing empty cells aside:
+    a sheet may declare far more columns than it fills)."""
+    for line, cells, formulas in rows:
+        used = len(cells)
+        while used and (cells[used - 1] is None or cells[used - 1] == ""):
+            used -= 1
+        _check(limits.check_row, line, used)
+        yield line, cells, formulas
+
+
 def _csv_rows(stream: BinaryIO):
     raw = stream.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileUnreadable(_l("The file is not in UTF-8. Save it as \"CSV UTF-8\" and upload it again.")) from None
+    _check(limits.check_lines, text)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -96,19 +121,31 @@ def _csv_rows(stream: BinaryIO):
         header = next(reader)
     except StopIteration:
         raise FileUnreadable(_l("The file is empty.")) from None
+    except csv.Error as error:
+        raise _malformed(1, error) from None
 
     def rows():
-        for number, cells in enumerate(reader, start=2):
-            yield number, cells, set()
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):
+                yield number, cells, set()
+        except csv.Error as error:
+            raise _malformed(number + 1, error) from None
     return header, rows()
 
 
+def _malformed(line: int, error: csv.Error) -> FileUnreadable:
+    return FileUnreadable(_l("Line %(line)s of the file cannot be read as CSV (%(reason)s)."), line=line,
+                          reason=str(error))
+
+
 def _xlsx_rows(stream: BinaryIO):
+    _check(limits.check_xlsx, stream)
     try:
         # read_only streams the sheet; formulas stay as text (data_only=False) so we can refuse them.
         book = load_workbook(stream, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileUnreadable(_l("The file is not a valid XLSX workbook.")) from None
+    except _BROKEN_XLSX:
+        raise _not_xlsx() from None
     sheet = book.worksheets[0]
     # Values only (no cell objects): a formula comes as its text, "=...", which read_rows refuses.
     iterator = sheet.iter_rows(values_only=True)
@@ -116,9 +153,22 @@ def _xlsx_rows(stream: BinaryIO):
         header = list(next(iterator))
     except StopIteration:
         raise FileUnreadable(_l("The file is empty.")) from None
+    except _BROKEN_XLSX:
+        raise _not_xlsx() from None
 
     def rows():
-        for number, values in enumerate(iterator, start=2):
-            yield number, values, ()
-        book.close()
+        try:  # the sheet is parsed as it is read (through defusedxml): a broken part shows up here too
+            yield from ((number, values, ()) for number, values in enumerate(iterator, start=2))
+        except _BROKEN_XLSX:
+            raise _not_xlsx() from None
+        finally:
+            book.close()
     return header, rows()
+
+
+# DefusedXmlException (a DTD or entity in a part) is a ValueError too.
+_BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError)
+
+
+def _not_xlsx() -> FileUnreadable:
+    return FileUnreadable(_l("The file is not a valid XLSX workbook."))

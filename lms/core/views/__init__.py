@@ -10,7 +10,7 @@ from lms.core.extensions import login_manager
 def register_core(app: Flask) -> None:
     from lms.core.commands import register_commands
     from lms.core.services.sessions import load_user
-    from lms.core.views import admin, auth, content, main, org, transaction
+    from lms.core.views import admin, auth, bounds, content, main, org, transaction
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -21,6 +21,7 @@ def register_core(app: Flask) -> None:
         app.register_blueprint(module.bp)
     content.init_app(app)
     transaction.init_app(app)
+    bounds.init_app(app)
     register_commands(app)
 
     @app.context_processor

@@ -1,5 +1,6 @@
 """Course folders arrive as zips: unpack one safely, refusing members that would land outside the
-folder, links, encrypted members, and archives that unpack to more than the limits allow."""
+folder, links, encrypted members, and archives past the limits of lms/core/limits.py (entries, names,
+unpacked size, ratio, nested archives: a package an activity names is checked again by its type when opened)."""
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lms.core import limits
 from lms.courses.services.folder import FolderRejected, Problem
 
 
@@ -43,9 +45,11 @@ def extract_zip(stream: BinaryIO, target: Path, zip_name: str) -> None:
         members = archive.infolist()
         problems = [Problem(f"{zip_name}:{m.filename}", reason) for m in members
                     if (reason := _unsafe_member(m)) is not None]
-        if len(members) > max_files:
-            problems.append(Problem(zip_name, _l("it holds %(count)s files; the limit is %(limit)s",
-                                                 count=len(members), limit=max_files)))
+        try:
+            limits.check_zip(members, max_entries=max_files, max_bytes=max_bytes,
+                             max_ratio=limits.setting("ZIP_MAX_RATIO"))
+        except limits.LimitExceeded as error:
+            problems.append(Problem(zip_name, str(error)))
         if problems:
             raise FolderRejected(problems)
         root = target.resolve()

@@ -17,12 +17,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.core import storage
+from lms.core import limits, storage
 from lms.core.db import db
 from lms.core.models import StoredFile
 from lms.courses.models import Asset, LessonContent
 from lms.courses.sanitize import render_source
-from lms.courses.services.folder import Problem, english_twin, inside
+from lms.courses.services.folder import FolderRejected, Problem, english_twin, inside
 
 _OOXML = storage.OOXML_BY_EXTENSION
 _OLE = "application/x-ole-storage"
@@ -179,6 +179,9 @@ def assets_resolver(paths: set[str]) -> Callable[[str], str | None]:
 
 
 def render_page(fmt: str, text: str, resolve, file_label: str) -> tuple[str, set[str], list[Problem]]:
+    """A page's stored HTML, the course files it uses, and warnings; LimitExceeded when it nests too deep
+    (imported or typed in the editor alike)."""
+    limits.check_markup(text, fmt)
     result = render_source(text, fmt)
     stored, used, missing = link_assets(result.html, resolve)
     warnings = [Problem(file_label, _l("unsafe content removed: %(what)s", what=message))
@@ -192,7 +195,7 @@ def prepare_page(folder: Path, source_path: str) -> PreparedPage:
     fmt = "html" if PurePosixPath(source_path).suffix.lower() in (".html", ".htm") else "markdown"
     resolve = folder_resolver(folder, source_path)
     source_vi = (folder / source_path).read_text(encoding="utf-8")
-    html_vi, used, warnings = render_page(fmt, source_vi, resolve, source_path)
+    html_vi, used, warnings = _rendered(fmt, source_vi, resolve, source_path)
     source_en, html_en = "", ""
     twin = english_twin(source_path)
     twin_full = inside(folder, twin)
@@ -202,11 +205,18 @@ def prepare_page(folder: Path, source_path: str) -> PreparedPage:
         except UnicodeDecodeError:
             warnings.append(Problem(twin, _l("the file is not UTF-8 text; the English version was left out")))
         else:
-            html_en, used_en, warnings_en = render_page(fmt, source_en, resolve, twin)
+            html_en, used_en, warnings_en = _rendered(fmt, source_en, resolve, twin)
             used |= used_en
             warnings += warnings_en
     return PreparedPage(format=fmt, source_path=source_path, source_vi=source_vi, source_en=source_en,
                         html_vi=html_vi, html_en=html_en, referenced=used, warnings=warnings)
+
+
+def _rendered(fmt: str, source: str, resolve, path: str) -> tuple[str, set[str], list[Problem]]:
+    try:
+        return render_page(fmt, source, resolve, path)
+    except limits.LimitExceeded as error:
+        raise FolderRejected([Problem(path, str(error))]) from None
 
 
 def _content(course_id: int, existing_ref: str | None, kind: str) -> LessonContent:
@@ -251,7 +261,6 @@ def import_own_content(kind: str, *, course_id: int, spec: dict, folder: Path, e
         existing = course_assets(course_id)
         problem = check_folder_file(folder, spec["source"])
         if problem is not None:
-            from lms.courses.services.folder import FolderRejected
             raise FolderRejected([problem])
         store_asset(course_id, spec["source"], folder / spec["source"], existing)
     content = apply_own_content(kind, course_id=course_id, raw=spec, existing_ref=existing_ref, page=page)

@@ -15,7 +15,7 @@ import yaml
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lms.core import activities
+from lms.core import activities, limits
 from lms.core.errors import DomainError
 from lms.core.vocab import CONTENT_AREAS, TOPICS
 from lms.courses.models import CourseLevel, CourseStatus
@@ -277,8 +277,12 @@ def read_course(folder: Path, *, skip_unavailable: bool = False) -> CourseSpec:
 
 def _load_yaml(folder: Path) -> dict:
     """course.yaml as a mapping, or FolderRejected saying why it cannot be read."""
+    path = folder / "course.yaml"
     try:
-        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
+        limits.check_size(path.stat().st_size, limits.setting("YAML_MAX_BYTES"), "course.yaml")
+        data = limits.load_yaml(path.read_text(encoding="utf-8"))
+    except limits.LimitExceeded as error:
+        raise FolderRejected([Problem("course.yaml", str(error))]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = _l("line %(line)s", line=mark.line + 1) if mark else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from lms.core import limits
 from lms.core.errors import DomainError
 
 FORMAT_NAMES = ("gift", "aiken", "moodle-xml", "xlsx")
@@ -68,11 +69,21 @@ def problem(line: int, message, name: str = "", **params) -> ParseProblem:
 
 
 def decode_text(raw: bytes) -> tuple[str, bool]:
-    """Text from bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+    """Text from bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM, refused (FileUnreadable) when a
+    line is longer than the shared limit (lms/core/limits.py).
 
     Returns (text, clean). Bytes that are not UTF-8 become lone surrogates and `clean` is False, so a
     parser can name the questions (by line) that hold them and still read the others.
     """
+    text, clean = _decoded(raw)
+    try:
+        limits.check_lines(text)
+    except limits.LimitExceeded as error:
+        raise FileUnreadable(error.message, **error.params) from None
+    return text, clean
+
+
+def _decoded(raw: bytes) -> tuple[str, bool]:
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         try:
             return raw.decode("utf-16").lstrip("\ufeff"), True

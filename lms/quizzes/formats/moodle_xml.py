@@ -1,8 +1,9 @@
 """Moodle XML (`<quiz>` of `<question type="...">`): read and write, with categories.
 
 Reading goes through defusedxml's SAX parser with DTDs refused: no entity expansion (billion laughs),
-no external entities, no network. Elements this reader does not know are ignored, as Moodle does. Line
-numbers come from the parser, so each problem names the line of its `<question>` element.
+no external entities, no network; size and nesting depth are capped (lms/core/limits.py). Elements this
+reader does not know are ignored, as Moodle does. Line numbers come from the parser, so each problem
+names the line of its `<question>` element.
 
 Types: multichoice (single or multiple), truefalse, shortanswer, numerical, matching, essay, description,
 ordering (Moodle's qtype_ordering); a type registered by another plugin is written as
@@ -22,6 +23,7 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from flask_babel import lazy_gettext as _l
 
+from lms.core import limits
 from lms.quizzes.formats import (
     FileUnreadable,
     ParsedCategory,
@@ -82,6 +84,7 @@ class _TreeBuilder(ContentHandler):
         self.locator = locator
 
     def startElement(self, name, attrs) -> None:
+        limits.check_xml_depth(len(self.stack) + 1)
         node = Node(name, dict(attrs.items()), self.locator.getLineNumber() if self.locator else 0)
         if self.stack:
             self.stack[-1].children.append(node)
@@ -112,6 +115,7 @@ def read_tree(raw: bytes) -> Node:
     """Parse XML safely into Nodes with line numbers, or raise FileUnreadable with a clear message."""
     builder = _TreeBuilder()
     try:
+        limits.check_xml_size(raw)
         defusedxml.sax.parseString(raw, builder, errorHandler=_Errors(), forbid_dtd=True, forbid_entities=True,
                                    forbid_external=True)
     except DTDForbidden:
@@ -120,6 +124,8 @@ def read_tree(raw: bytes) -> Node:
     except (EntitiesForbidden, ExternalReferenceForbidden, DefusedXmlException):
         raise FileUnreadable(_l("The XML file declares entities or refers to external files; they are refused "
                                 "for safety.")) from None
+    except limits.LimitExceeded as error:
+        raise FileUnreadable(error.message, **error.params) from None
     except SAXParseException as error:
         raise FileUnreadable(_l("The file is not well-formed XML at line %(line)s: %(reason)s. Check that it is a "
                                 "Moodle XML export saved as UTF-8."), line=error.getLineNumber(),

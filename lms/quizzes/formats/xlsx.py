@@ -88,6 +88,7 @@ def _letters(value: str, available: list[str]) -> list[str] | None:
 def parse_xlsx(raw: bytes, filename: str = "questions.xlsx") -> list:
     try:
         fields, rows = read_rows(io.BytesIO(raw), filename, COLUMNS)
+        rows = list(rows)  # a limit reached on a later row refuses the file here, as a whole
     except TableUnreadable as unreadable:
         raise FileUnreadable(unreadable.message, **unreadable.params) from None
     if "question" not in fields:

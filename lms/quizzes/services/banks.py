@@ -10,6 +10,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_, select, true
 
+from lms.core import limits
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError, NotAllowed
 from lms.core.models import Role
@@ -166,6 +167,9 @@ def check_common(*, name: str, text: str, text_format: str, general_feedback: st
                               limit=MAX_TEXT)
     if text_format not in TEXT_FORMATS:
         raise InvalidQuestion(_l("The text format \"%(format)s\" is not known."), format=text_format)
+    if text_format != "plain":  # rendered on every page that shows the question: its nesting is bounded
+        for source in (text, general_feedback):
+            limits.check_markup(source, "markdown" if text_format == "markdown" else "html")
     if default_mark is None or not 0 <= default_mark <= 1000 or default_mark != default_mark:
         raise InvalidQuestion(_l("A question's mark must be between 0 and 1000."))
 

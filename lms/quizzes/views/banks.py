@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import School
+from lms.core.search import bounded
 from lms.core.views.pagination import paginate
 from lms.core.views.transaction import commits, flash_domain_errors
 from lms.core.xlsx import XLSX_MIMETYPE
@@ -78,7 +79,7 @@ def bank(bank_id: int):
     if category is not None and category.bank_id != bank.id:
         category = None
     tag = request.args.get("tag") or None
-    search = (request.args.get("q") or "").strip()[:100]
+    search = bounded(request.args.get("q"))
     hidden = request.args.get("hidden") == "1"
     statement = service.questions_in(bank.id, category_ids=service.subcategory_ids(category) if category else None,
                                      tag=tag, search=search or None, include_hidden=hidden)
