@@ -5,6 +5,7 @@ from sqlalchemy import func, select, update
 
 from lms.core.db import db, utcnow
 from lms.core.models import LoginAttempt
+from lms.core.models.accounts import UserSession
 from lms.core.notifications import notify
 from lms.core.notifications.models import MailStatus, OutboxMessage, PasswordResetRequest, PasswordResetToken
 from lms.core.scheduler.housekeeping import housekeeping
@@ -30,10 +31,14 @@ def test_housekeeping_purges_old_rows_only(app, make_user):
         PasswordResetToken(user_id=user.id, token_hash="a" * 64, expires_at=long_ago),
         PasswordResetToken(user_id=user.id, token_hash="b" * 64, expires_at=now + timedelta(hours=1)),
         JobRun(job_id="j", node="n", started_at=long_ago, status="ok"), JobRun(job_id="j", node="n", status="ok"),
+        UserSession(key_hash="c" * 64, user_id=user.id, expires_at=long_ago),
+        UserSession(key_hash="d" * 64, user_id=user.id, expires_at=now + timedelta(hours=1)),
     ])
     db.session.flush()
     result = housekeeping()
-    assert result.startswith("purged 1 login attempts, 1 reset requests, 1 reset tokens, 1 sent mail, 1 job runs")
+    assert result.startswith("purged 1 login attempts, 1 ended sessions, 1 reset requests, 1 reset tokens, "
+                             "1 sent mail, 1 job runs")
     assert {s for (s,) in db.session.execute(select(OutboxMessage.status))} == {
         MailStatus.sent, MailStatus.failed, MailStatus.pending}
-    assert (count(LoginAttempt), count(PasswordResetRequest), count(PasswordResetToken), count(JobRun)) == (1, 1, 1, 1)
+    assert (count(LoginAttempt), count(PasswordResetRequest), count(PasswordResetToken), count(JobRun),
+            count(UserSession)) == (1, 1, 1, 1, 1)

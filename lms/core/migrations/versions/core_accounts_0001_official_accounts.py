@@ -19,11 +19,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('core_officials', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
-        batch_op.add_column(sa.Column('left_on', sa.Date(), nullable=True))
-    with op.batch_alter_table('core_users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('password_set_at', lms.core.db.UTCDateTime(timezone=True), nullable=True))
+    # Plain ADD COLUMN, not a batch: SQLite would copy and drop core_officials, which rows of other tables
+    # reference (the drop fails with foreign keys on).
+    op.add_column('core_officials', sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.add_column('core_officials', sa.Column('left_on', sa.Date(), nullable=True))
+    op.add_column('core_users', sa.Column('password_set_at', lms.core.db.UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE core_users SET password_set_at = created_at WHERE password_hash <> ''")
     op.execute("UPDATE core_users SET password_hash = '!unusable' WHERE password_hash = ''")
 
