@@ -266,3 +266,12 @@ def test_demo_content_is_seeded_once(app):
             "essay"} == kinds
     for slot in quiz.slots:  # every demo question is valid for its type
         get_type(slot.question.qtype).validate(slot.question.data)
+
+
+def test_a_gift_file_with_a_nul_character_imports_without_it(app, bank):
+    from lms.quizzes.services.importing import import_questions
+    report = import_questions(bank, "gift", "::q::Thủ\x00 đô {=Hà Nội ~Huế}\n".encode(), filename="nul.gift")
+    assert report.as_dict()["imported"] == 1, report.as_dict()
+    db.session.flush()
+    question = db.session.scalar(select(Question).where(Question.bank_id == bank.id))
+    assert "\x00" not in question.text and "Thủ đô" in question.text

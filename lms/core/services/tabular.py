@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from lms.core import limits
 from lms.core.errors import DomainError
+from lms.core.text import storable
 
 FORMULA_PREFIXES = ("=", "+", "@")
 
@@ -75,7 +76,7 @@ def read_rows(stream: BinaryIO, filename: str, columns: dict[str, tuple[str, ...
             for index, key in mapping.items():
                 value = cells[index] if index < len(cells) else None
                 text = "" if value is None else (value.strftime("%d/%m/%Y") if hasattr(value, "strftime")
-                                                 else str(value).strip())
+                                                 else storable(str(value)).strip())
                 _check(limits.check_field, text, line, str(header[index] or key))
                 if (index in formulas) or text.startswith(FORMULA_PREFIXES):
                     formula_fields.append(key)

@@ -5,7 +5,8 @@ Three guards, one for each way a long string gets in:
 - a search term (a search box's field is named `q`) past the search helper's bound is cut there
   (lms/core/search.py), and the person is told so;
 - a string longer than its VARCHAR column refuses the flush with a message naming the field, so it never
-  reaches the database (PostgreSQL would fail the statement; SQLite would store it whole).
+  reaches the database (PostgreSQL would fail the statement; SQLite would store it whole); NUL characters,
+  which PostgreSQL refuses in text, are taken out of what a flush writes.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import DomainError
 from lms.core.search import MAX_TERM_LENGTH
+from lms.core.text import has_nul, storable
 
 SEARCH_FIELD = "q"
 
@@ -42,15 +44,19 @@ def _tell_cut_search() -> None:
               "warning")
 
 
-def _check_lengths(session: Session, _context, _instances) -> None:
-    """Refuse a flush that would write a string longer than its column (Text columns have no length)."""
+def _check_strings(session: Session, _context, _instances) -> None:
+    """Refuse a flush that would write a string longer than its column (Text columns have no length), and
+    take NUL characters out of what it writes (PostgreSQL refuses them)."""
     for instance in list(session.new) + list(session.dirty):
         state = inspect(instance)
         for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)  # set values only: nothing is loaded
+            if has_nul(value):
+                value = storable(value)
+                setattr(instance, attribute.key, value)
             column = attribute.columns[0]
             length = getattr(column.type, "length", None) if isinstance(column.type, String) else None
-            value = state.dict.get(attribute.key) if length else None  # set values only: nothing is loaded
-            if isinstance(value, str) and len(value) > length:
+            if length and isinstance(value, str) and len(value) > length:
                 raise InputTooLong(_l("%(field)s is too long: %(count)s characters, at most %(limit)s."),
                                    field=attribute.key, count=len(value), limit=length)
 
@@ -60,4 +66,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_tell_cut_search)
 
 
-event.listen(Session, "before_flush", _check_lengths)
+event.listen(Session, "before_flush", _check_strings)
