@@ -20,6 +20,7 @@ from sqlalchemy import select
 from lms.core.db import db, utcnow
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, QuizGrade
 from lms.quizzes.services import attempts as attempt_service
+from tests.quizzes.conftest import in_course
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +131,9 @@ def test_an_answer_racing_a_submit_is_refused_not_written_after_grading(app, mak
 
 
 def test_two_concurrent_starts_open_one_attempt(app, make_quiz, make_question, official_user, monkeypatch):
-    quiz_id = make_quiz([make_question("true_false")]).id
+    quiz = make_quiz([make_question("true_false")])
+    in_course(quiz, official_user)
+    quiz_id = quiz.id
     db.session.commit()
     tabs = [_client(app, official_user), _client(app, official_user)]
     real = attempt_service.draw_questions
