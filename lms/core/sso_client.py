@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import requests
 from authlib.common.errors import AuthlibBaseError
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, session
@@ -135,12 +136,13 @@ def end_session_url(post_logout_redirect_uri: str) -> str | None:
     provider = current_app.extensions["lms_sso"]["providers"].get((kept or {}).get("provider"))
     if provider is None:
         return None
-    client = _client(provider)
     try:
-        metadata = _metadata(provider, client)
+        metadata = _metadata(provider, _client(provider))
     except SsoRefused:
         return None
     if not metadata.get("end_session_endpoint"):
         return None
-    return client.create_logout_url(post_logout_redirect_uri=post_logout_redirect_uri,
-                                    id_token_hint=kept["id_token"], client_id=provider.client_id)["url"]
+    # No `state` (Authlib's create_logout_url adds one): the page it comes back to has nothing to check.
+    return add_params_to_uri(metadata["end_session_endpoint"], {
+        "id_token_hint": kept["id_token"], "post_logout_redirect_uri": post_logout_redirect_uri,
+        "client_id": provider.client_id})
