@@ -27,16 +27,16 @@ def sso_client(app_factory, *providers):
     return app, app.test_client()
 
 
-def go_to_provider(client, name="sso-tinh"):
-    answer = client.get(f"/sso/{name}/start")
+def go_to_provider(client, name="sso-tinh", next_page=None):
+    answer = client.get(f"/sso/{name}/start", query_string={"next": next_page} if next_page else None)
     assert answer.status_code == 302, answer.data[:300]
     return answer.location
 
 
-def sign_in(client, login, *, name="sso-tinh", cancel=False):
+def sign_in(client, login, *, name="sso-tinh", cancel=False, next_page=None):
     """The whole journey: the platform's button, the provider's login page, back to the platform's callback."""
-    back = log_in_at_provider(go_to_provider(client, name), login, back_to=CALLBACK.replace("sso-tinh", name),
-                              cancel=cancel)
+    back = log_in_at_provider(go_to_provider(client, name, next_page), login,
+                              back_to=CALLBACK.replace("sso-tinh", name), cancel=cancel)
     return client.get(back.removeprefix("http://localhost"))
 
 
@@ -84,6 +84,15 @@ def test_an_official_logs_in_and_the_identity_is_linked(app_factory, op, officia
     link = db.session.scalar(select(SsoLink))
     assert (link.issuer, link.subject, link.user_id) == (op.issuer, "an", official_account.id)
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "sso.linked")) == "sso.linked"
+
+
+@pytest.mark.parametrize(("asked", "lands"), [("/certificates/mine", "/certificates/mine"),
+                                             ("https://lua-dao.example/", "/")])
+def test_the_page_asked_for_before_logging_in_is_opened_after(app_factory, op, official_account, asked, lands):
+    _app, client = sso_client(app_factory, op.settings())
+    page = client.get("/login", query_string={"next": asked}).get_data(as_text=True)
+    assert "/sso/sso-tinh/start?next=" in page
+    assert sign_in(client, "an", next_page=asked).location == lands
 
 
 def test_the_link_outlives_a_change_of_email(app_factory, op, official_account):
@@ -152,6 +161,26 @@ def test_an_id_token_for_another_audience_issuer_or_key_is_refused(app_factory, 
     assert answer.location == "/login" and UNVERIFIED in flashed(client)
     assert not logged_in(client)
     assert reason in caplog.text
+
+
+def test_a_discovery_document_for_another_issuer_is_refused(app_factory, op, official_account, caplog):
+    """The settings name the issuer with a trailing slash: the provider's discovery names it without, so the
+    keys it points to vouch for another issuer."""
+    _app, client = sso_client(app_factory, op.settings(issuer=op.issuer + "/"))
+    answer = client.get("/sso/sso-tinh/start")
+    assert answer.location == "/login" and UNVERIFIED in flashed(client)
+    assert "discovery names issuer" in caplog.text
+
+
+def test_a_second_identity_for_a_linked_account_is_refused(app_factory, op, official_account):
+    """The provider hands the official's employee code to another of its people: the account keeps its link."""
+    db.session.add(SsoLink(issuer=op.issuer, subject="an-cu", user_id=official_account.id))
+    db.session.commit()
+    _app, client = sso_client(app_factory, op.settings())
+    answer = sign_in(client, "an")
+    assert answer.location == "/login" and "khác đã được liên kết với tài khoản này" in flashed(client)
+    assert not logged_in(client)
+    assert db.session.scalar(select(func.count()).select_from(SsoLink)) == 1
 
 
 def test_an_expired_id_token_is_refused(app_factory, start_op, official_account, caplog):
