@@ -8,6 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.a11y import assert_accessible
 from tests.browser_support import free_port, login, require_chromium, set_expect_timeout, start_server
 from tests.oidc.support import OFFICIAL_CODE, closed_port_issuer, require_node, start_provider
 
@@ -140,5 +141,6 @@ def test_a_provider_that_is_down_gets_a_message_and_passwords_still_work(sites, 
     page.get_by_role("link", name="Đăng nhập bằng Cổng hỏng").click()
     expect(page).to_have_url(platform.url + "/login")
     expect(page.locator(".flash-error")).to_contain_text("Hiện không kết nối được với Cổng hỏng")
+    assert_accessible(page, "the login page with its providers and a message")
     login(page, platform, OFFICIAL_CODE, PASSWORD)
     expect(page.locator(".who")).to_have_text("Nguyễn Văn An")
