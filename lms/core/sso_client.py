@@ -18,7 +18,7 @@ from flask import Flask, current_app, session
 from flask_babel import lazy_gettext as _l
 from joserfc.errors import JoseError
 
-from lms.core.services.oidc import Provider, SsoRefused, parse_providers
+from lms.core.services.oidc import Provider, SsoRefused, parse_providers, providers
 
 TIMEOUT_SECONDS = 10
 _SESSION_KEY = "lms.sso"  # which provider this browser's session came from, and its ID token (for log-out)
@@ -133,7 +133,7 @@ def end_session_url(post_logout_redirect_uri: str) -> str | None:
     """For log-out: the provider's end-session URL when this session came from one (RP-initiated logout), and
     forget it; None when it did not, or the provider has no such endpoint or cannot be reached."""
     kept = session.pop(_SESSION_KEY, None)
-    provider = current_app.extensions["lms_sso"]["providers"].get((kept or {}).get("provider"))
+    provider = providers().get((kept or {}).get("provider"))
     if provider is None:
         return None
     try:

@@ -8,7 +8,7 @@ from flask_login.config import COOKIE_NAME
 
 from lms.core import audit, sso_client
 from lms.core.password_policy.common import MIN_LENGTH
-from lms.core.services import accounts, sessions
+from lms.core.services import accounts, oidc, sessions
 from lms.core.views.forms import ChangePasswordForm, LoginForm
 from lms.core.views.main import safe_next
 from lms.core.views.transaction import commits, flash_domain_errors
@@ -27,7 +27,7 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     error = None
-    providers = list(current_app.extensions["lms_sso"]["providers"].values())
+    providers = list(oidc.providers().values())
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
