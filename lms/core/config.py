@@ -65,6 +65,8 @@ class Defaults:
     XLSX_MAX_ENTRIES = 5000
     XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
     XLSX_MAX_RATIO = 1000  # sheets of repeated cells compress far better than other files
+    # Single sign-on: OpenID Connect identity providers, each offered on the login page (README, "Single sign-on").
+    OIDC_PROVIDERS: list = []
     # The longest value any one form field may send; past it the request is refused with a message.
     FORM_MAX_FIELD_CHARS = 1024 * 1024
 

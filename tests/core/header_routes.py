@@ -185,6 +185,8 @@ ROUTES = {
     "scorm.report": lambda s: f"/scorm/{s['package']}/report",
     "scorm.reset": POST,
     "scorm.token": "/scorm/token",
+    "sso.callback": "/sso/sso-tinh/callback",
+    "sso.start": "/sso/sso-tinh/start",
     "static": "/static/css/app.css",
 }
 # Routes that serve files the platform did not write (package files, uploads that can carry script): their
@@ -200,6 +202,8 @@ EXPECTED_STATUS = {
     "notifications.open_notification": 302,  # marked read, to what it is about
     "courses.stream_video": 404,  # the fixture course's video is on YouTube: nothing to stream (the 404 page)
     "password_reset.reset": 404,  # no real token is ever shown
+    "sso.callback": 404,  # no identity provider in the test settings
+    "sso.start": 404,
     "quizzes.attempt": 302,  # submitted: to its review
     "quizzes.summary": 302,
 }

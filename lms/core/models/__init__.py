@@ -3,8 +3,9 @@ from lms.core.models.accounts import Grant, LoginAttempt, Role, User, UserSessio
 from lms.core.models.audit import AuditEntry
 from lms.core.models.files import StoredFile
 from lms.core.models.org import Official, OfficialKind, School, Unit, UnitLevel
+from lms.core.models.sso import SsoLink
 
 __all__ = [
     "AuditEntry", "Grant", "LoginAttempt", "Official", "OfficialKind", "Role", "School",
-    "StoredFile", "Unit", "UnitLevel", "User", "UserSession",
+    "SsoLink", "StoredFile", "Unit", "UnitLevel", "User", "UserSession",
 ]

@@ -1,14 +1,14 @@
 """Log in, log out (here or everywhere), change password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from flask_login.config import COOKIE_NAME
 
-from lms.core import audit
+from lms.core import audit, sso_client
 from lms.core.password_policy.common import MIN_LENGTH
-from lms.core.services import accounts, sessions
+from lms.core.services import accounts, oidc, sessions
 from lms.core.views.forms import ChangePasswordForm, LoginForm
 from lms.core.views.main import safe_next
 from lms.core.views.transaction import commits, flash_domain_errors
@@ -27,6 +27,7 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     error = None
+    providers = list(oidc.providers().values())
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
@@ -38,7 +39,7 @@ def login():
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
     status = 401 if error else 200
-    return render_template("core/login.html", form=form, error=error), status
+    return render_template("core/login.html", form=form, error=error, providers=providers), status
 
 
 @bp.post("/logout")
@@ -46,6 +47,9 @@ def login():
 def logout():
     if current_user.is_authenticated:
         sessions.end(current_user)
+    provider_logout = sso_client.end_session_url(url_for("auth.login", _external=True))
+    if provider_logout:  # the session came from an identity provider: end that one too (RP-initiated logout)
+        return log_out(make_response(render_template("core/sso_logout.html", url=provider_logout)))
     return log_out(redirect(url_for("core.home")))
 
 
