@@ -5,6 +5,7 @@ import io
 import re
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from lms.core.db import db
 from lms.core.models import User
@@ -28,3 +29,17 @@ def xlsx_codes(data: bytes) -> dict[str, str]:
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Họ và tên")
     return {row[1]: row[3] for row in rows[header_at + 1:] if row and row[1]}
+
+
+def texts_by_half(pdf: bytes) -> list[tuple[str, str]]:
+    """(top half, bottom half) text of each page, split on where each piece of text is drawn."""
+    halves = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.height)
+        top, bottom = [], []
+
+        def visit(text, _cm, tm, _font, _size, top=top, bottom=bottom, height=height):
+            (top if tm[5] > height / 2 else bottom).append(text)
+        page.extract_text(visitor_text=visit)
+        halves.append(("\n".join(top), "\n".join(bottom)))
+    return halves

@@ -164,3 +164,14 @@ def test_a_school_admin_acts_for_the_units_under_the_school(app, client, login, 
     login(admin)
     assert client.get(f"/activation/units/{inside.id}").status_code == 200
     assert client.get(f"/activation/units/{unit.id}").status_code == 404
+
+
+def test_the_demo_has_officials_to_activate_by_letter(app):
+    from lms.core.demo import AWAITING_LETTERS, AWAITING_LETTERS_UNIT, seed_people
+    from lms.core.models import Unit
+
+    seed_people()
+    seed_people()  # idempotent
+    unit = db.session.scalar(select(Unit).where(Unit.code == AWAITING_LETTERS_UNIT))
+    letters = activation.issue_letters(unit, issued_by=None)
+    assert sorted(codes_of(letters)) == [code for code, _name, _gender in AWAITING_LETTERS]

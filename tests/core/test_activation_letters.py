@@ -6,21 +6,7 @@ from pypdf import PdfReader
 
 from lms.core.db import db
 from lms.core.models import Role
-from tests.core.activation_support import CODE, waiting_account, xlsx_codes
-
-
-def texts_by_half(pdf: bytes) -> list[tuple[str, str]]:
-    """(top half, bottom half) text of each page, split on where each piece of text is drawn."""
-    halves = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        height = float(page.mediabox.height)
-        top, bottom = [], []
-
-        def visit(text, _cm, tm, _font, _size, top=top, bottom=bottom, height=height):
-            (top if tm[5] > height / 2 else bottom).append(text)
-        page.extract_text(visitor_text=visit)
-        halves.append(("\n".join(top), "\n".join(bottom)))
-    return halves
+from tests.core.activation_support import CODE, texts_by_half, waiting_account, xlsx_codes
 
 
 def test_one_half_page_per_official(app, client, login, make_user, make_unit, make_official):
