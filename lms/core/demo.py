@@ -51,8 +51,8 @@ MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Kim"]
 GIVEN_M = ["An", "Bảo", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn", "Việt"]
 GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hằng", "Hương", "Lan", "Linh", "Mai", "Ngân", "Oanh", "Thảo", "Trang", "Yến"]
-# Officials whose accounts wait for activation by a printed letter (no e-mail, no password yet), in one commune.
-AWAITING_LETTERS_UNIT = "T01-X-HOABINH"
+# Officials whose accounts wait for activation by a printed letter (no e-mail, no password yet), in one ward.
+AWAITING_LETTERS_UNIT = "T01-X-SONGCAU"
 AWAITING_LETTERS = [("KH00001", "Lò Văn Páo", "Nam"), ("KH00002", "Đinh Thị Mai", "Nữ"),
                     ("KH00003", "Hà Văn Thắng", "Nam"), ("KH00004", "Vi Thị Lan", "Nữ")]
 POSITIONS = ["Chuyên viên", "Chuyên viên chính", "Phó Trưởng phòng", "Trưởng phòng", "Công chức văn phòng - thống kê",
@@ -182,5 +182,5 @@ def demo_seed():
     for role, login, password in lines:
         click.echo(f"  {role:<13} {login:<32} {password}")
     click.echo("  Every official CB00001..CB00050 logs in with their code and the same password.")
-    click.echo(f"  Officials {AWAITING_LETTERS[0][0]}..{AWAITING_LETTERS[-1][0]} of Xã Hòa Bình have no password yet: "
-               "as unit_manager, open Units, then Activation, print their letters and activate at /activate.")
+    click.echo(f"  Officials {AWAITING_LETTERS[0][0]}..{AWAITING_LETTERS[-1][0]} of Phường Sông Cầu have no password "
+               "yet: as unit_manager, open Units, then Activation, print their letters and activate at /activate.")

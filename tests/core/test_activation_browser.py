@@ -41,7 +41,7 @@ def test_a_letter_from_the_manager_activates_an_official_on_a_phone(chromium, se
     page = manager.new_page()
     login(page, server, "quanly@sonha.example.vn", "demo12345")
     page.goto(f"{server.url}/org/units")
-    page.get_by_role("row", name="Xã Hòa Bình").get_by_role("link", name="Kích hoạt").click()
+    page.get_by_role("row", name="Phường Sông Cầu").get_by_role("link", name="Kích hoạt").click()
     assert page.url.endswith(f"/activation/units/{unit_id}")
     page.select_option("select[name=file_format]", "pdf")
     with page.expect_download() as download:

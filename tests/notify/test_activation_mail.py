@@ -75,3 +75,19 @@ def test_an_expired_or_replaced_link_is_refused(app, make_unit, make_official, m
     db.session.commit()
     response = client.get(second)
     assert response.status_code == 404 and "đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_the_import_mails_new_accounts_once(app, runner, make_unit, mail_server, tmp_path):
+    app.config["PUBLIC_BASE_URL"] = "http://lms.test"
+    make_unit("Sở Nội vụ", code="SNV")
+    listing = tmp_path / "ds.csv"
+    listing.write_text("employee_code,full_name,unit_code,kind,email\n"
+                       "CB50001,Phạm Văn Đồng,SNV,civil_servant,dong@example.vn\n"
+                       "CB50002,Quàng Thị Én,SNV,civil_servant,\n", encoding="utf-8")
+    first = runner.invoke(args=["import-officials", str(listing), "--mail-activation"])
+    assert first.exit_code == 0 and "1 activation e-mails queued" in first.output, first.output
+    again = runner.invoke(args=["import-officials", str(listing), "--mail-activation"])
+    assert "0 activation e-mails queued" in again.output  # the first link still works: no second mail
+    drain_outbox()
+    assert [m["To"] for m in mail_server.inbox.messages] == ["dong@example.vn"]
+    assert activate(app.test_client(), mailed_link(mail_server)).status_code == 302

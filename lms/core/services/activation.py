@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import contains_eager
 
 from lms.core import audit
 from lms.core.db import db, utcnow
@@ -33,6 +34,7 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 ACTIVATION_MAIL = "core/activation/mail/activation"
 ACTIVATION_PATH = "/activate"  # the public page (lms/core/views/activation.py); an e-mailed link adds /<token>
+IN_BATCH = 1000  # values in one IN (...) list, well under every database's limit on bound parameters
 _NOT_IN_ALPHABET = re.compile(f"[^{ALPHABET}]")
 
 
@@ -92,16 +94,20 @@ def may_activate_unit(user, unit: Unit) -> bool:
 def unit_accounts(unit: Unit) -> list[User]:
     """The accounts of the unit's own officials (not those of units below it) that await activation."""
     return list(db.session.scalars(
-        select(User).join(Official, User.official_id == Official.id)
+        select(User).join(Official, User.official_id == Official.id).options(contains_eager(User.official))
         .where(Official.unit_id == unit.id, Official.active.is_(True), awaiting_activation())
         .order_by(Official.name_folded, Official.employee_code)))
 
 
-def _issue(user: User, kind: ActivationKind, raw: str, ttl: int, issued_by: int | None) -> ActivationCode:
+def _spend_codes(user_ids: list[int]) -> None:
+    """A new code spends the old ones: a lost letter or a forwarded mail stops working."""
+    for start in range(0, len(user_ids), IN_BATCH):
+        db.session.execute(update(ActivationCode).where(ActivationCode.user_id.in_(user_ids[start:start + IN_BATCH]),
+                                                        ActivationCode.used_at.is_(None)).values(used_at=utcnow()))
+
+
+def _new_code(user: User, kind: ActivationKind, raw: str, ttl: int, issued_by: int | None) -> ActivationCode:
     now = utcnow()
-    # A new code spends the old ones: a lost letter or a forwarded mail stops working.
-    db.session.execute(update(ActivationCode).where(ActivationCode.user_id == user.id,
-                                                    ActivationCode.used_at.is_(None)).values(used_at=now))
     code = ActivationCode(user_id=user.id, kind=kind, code_hash=_hash(raw), issued_by_id=issued_by,
                           created_at=now, expires_at=now + timedelta(seconds=ttl))
     db.session.add(code)
@@ -112,12 +118,12 @@ def issue_letters(unit: Unit, *, issued_by: int | None, with_email: bool = False
     """New letter codes for the unit's accounts awaiting activation (those without an e-mail address,
     unless `with_email`). Flushes. The returned letters are the only copy of the codes."""
     ttl = current_app.config["ACTIVATION_LETTER_TTL_SECONDS"]
+    users = [user for user in unit_accounts(unit) if with_email or not recipient_address(user)]
+    _spend_codes([user.id for user in users])
     letters = []
-    for user in unit_accounts(unit):
-        if not with_email and recipient_address(user):
-            continue
+    for user in users:
         raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        code = _issue(user, ActivationKind.letter, raw, ttl, issued_by)
+        code = _new_code(user, ActivationKind.letter, raw, ttl, issued_by)
         letters.append(Letter(user.official.full_name, user.official.employee_code, unit.name_vi,
                               format_code(raw), code.expires_at))
     db.session.flush()
@@ -128,20 +134,32 @@ def issue_letters(unit: Unit, *, issued_by: int | None, with_email: bool = False
 def send_mails(users, *, issued_by: int | None) -> int:
     """Queue an activation link to each of `users` awaiting activation and having an address. Flushes."""
     ttl = current_app.config["ACTIVATION_MAIL_TTL_SECONDS"]
-    sent = 0
+    users = [user for user in users if user.active and not user.has_usable_password and recipient_address(user)]
+    _spend_codes([user.id for user in users])
     for user in users:
         to = recipient_address(user)
-        if to is None or user.has_usable_password or not user.active:
-            continue
         raw = secrets.token_urlsafe(32)
-        code = _issue(user, ActivationKind.mail, raw, ttl, issued_by)
+        code = _new_code(user, ActivationKind.mail, raw, ttl, issued_by)
         db.session.flush()
         # The link carries the token: the outbox row is marked sensitive and forgets it once sent.
         enqueue_mail(to, ACTIVATION_MAIL, {"days": ttl // 86400, "login": user.login_code or to},
                      user_id=user.id, locale=user.locale, link=f"{ACTIVATION_PATH}/{raw}", sensitive=True,
                      dedupe_key=f"activation:{code.id}")
-        sent += 1
-    return sent
+    return len(users)
+
+
+def mail_imported(employee_codes: list[str], *, issued_by: int | None) -> int:
+    """After an import: an activation link to each named official awaiting activation, with an address, who
+    holds no live code yet (so re-importing the same file mails nobody twice). Flushes."""
+    now, users = utcnow(), []
+    live = select(ActivationCode.id).where(ActivationCode.user_id == User.id, ActivationCode.used_at.is_(None),
+                                           ActivationCode.expires_at > now)
+    for start in range(0, len(employee_codes), IN_BATCH):
+        users += db.session.scalars(
+            select(User).join(Official, User.official_id == Official.id).options(contains_eager(User.official))
+            .where(Official.employee_code.in_(employee_codes[start:start + IN_BATCH]), Official.active.is_(True),
+                   awaiting_activation(), ~live.exists()))
+    return send_mails(users, issued_by=issued_by)
 
 
 def send_unit_mails(unit: Unit, *, issued_by: int | None) -> int:
@@ -154,8 +172,8 @@ def send_unit_mails(unit: Unit, *, issued_by: int | None) -> int:
 # --- activating ----------------------------------------------------------------------------------
 
 _WRONG = _l("This activation code does not match that employee code. Check both against your letter and try again.")
-_USED = _l("This activation code has already been used. If you activated your account, log in; if not, ask "
-           "your unit for a new letter.")
+_USED = _l("This activation code can no longer be used: it was used already, or a newer letter replaced it. "
+           "If you activated your account, log in; if not, ask your unit for a new letter.")
 _EXPIRED = _l("This activation code has expired. Ask your unit for a new letter.")
 _LINK_INVALID = _l("This activation link is not valid: it has already been used, it has expired, or a newer "
                    "one was sent. Ask your unit for a new one.")
