@@ -2,7 +2,7 @@
 
 Two ways, both single-use and expiring: a short code printed on a letter, typed with the employee code,
 and a long token in an e-mailed link. Only a keyed hash of either is stored. Issuing a code for an account
-spends the codes it had. Wrong codes are failed log-ins: the log-in limiter's rows and limits
+spends the codes it had. Wrong codes are failed log-ins: the log-in limiter's rows, limits and window arithmetic
 (lms/core/services/accounts.py), counted per address and per typed employee code.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -188,7 +189,7 @@ def _throttle(keys: list[str], address: str) -> None:
                                 minutes=wait)
 
 
-def _fail(key: str, address: str, message) -> None:
+def _fail(key: str, address: str, message) -> NoReturn:
     db.session.add(LoginAttempt(account_key=key, address=address))
     db.session.flush()
     raise ActivationRefused(message)
