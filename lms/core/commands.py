@@ -51,6 +51,9 @@ def db_heads():
 FULL_HELP = ("The file lists every official of its units: those of these units it does not name have left "
              "and are made inactive (kept, with their records; their accounts cannot log in).")
 
+MAIL_ACTIVATION_HELP = ("E-mail an activation link (through the outbox) to the file's officials who have an "
+                        "e-mail address and no password yet, unless one is still valid.")
+
 
 def _import_command(name: str, importer, what: str, *, full: bool = False):
     """`full`: the importer also keeps accounts and takes --full (officials)."""
@@ -77,6 +80,7 @@ def _import_command(name: str, importer, what: str, *, full: bool = False):
              ok=report.applied and (report.ok or valid_only))
     if full:
         command = click.option("--full", is_flag=True, help=FULL_HELP)(command)
+        command = click.option("--mail-activation", is_flag=True, help=MAIL_ACTIVATION_HELP)(command)
     return command
 
 
@@ -85,7 +89,8 @@ def _summary(filename: str, report, accounts: bool) -> list[str]:
             f"{report.unchanged} unchanged, {report.skipped} skipped")
     if accounts:
         line += (f"; accounts: {report.accounts_created} created, {report.accounts_updated} updated; "
-                 f"{report.deactivated} made inactive, {report.reactivated} active again")
+                 f"{report.deactivated} made inactive, {report.reactivated} active again; "
+                 f"{report.activation_mails} activation e-mails queued")
     return [line + ("" if report.applied else " (nothing changed)")]
 
 

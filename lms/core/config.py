@@ -33,6 +33,10 @@ class Defaults:
     LOGIN_WINDOW_SECONDS = 15 * 60
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Activation of an account that has no password yet (lms/core/services/activation.py): how long a printed
+    # letter's code and an e-mailed link work. Wrong codes count as failed log-ins (the limits above).
+    ACTIVATION_LETTER_TTL_SECONDS = 30 * 24 * 3600
+    ACTIVATION_MAIL_TTL_SECONDS = 7 * 24 * 3600
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Proxies in front of gunicorn (nginx: 1) whose X-Forwarded-For and -Proto are trusted, so that
     # per-address limits see the user's address, not the proxy's. 0: no proxy, trust no header.

@@ -51,6 +51,10 @@ MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Kim"]
 GIVEN_M = ["An", "Bảo", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn", "Việt"]
 GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hằng", "Hương", "Lan", "Linh", "Mai", "Ngân", "Oanh", "Thảo", "Trang", "Yến"]
+# Officials whose accounts wait for activation by a printed letter (no e-mail, no password yet), in one ward.
+AWAITING_LETTERS_UNIT = "T01-X-SONGCAU"
+AWAITING_LETTERS = [("KH00001", "Lò Văn Páo", "Nam"), ("KH00002", "Đinh Thị Mai", "Nữ"),
+                    ("KH00003", "Hà Văn Thắng", "Nam"), ("KH00004", "Vi Thị Lan", "Nữ")]
 POSITIONS = ["Chuyên viên", "Chuyên viên chính", "Phó Trưởng phòng", "Trưởng phòng", "Công chức văn phòng - thống kê",
              "Công chức tư pháp - hộ tịch", "Phó Chủ tịch UBND", "Kế toán"]
 
@@ -141,7 +145,23 @@ def seed_people() -> list[tuple[str, str, str]]:  # noqa: C901  (demo data laid 
             user.password_hash, user.password_set_at = shared_hash, utcnow()  # activated, like the first
         db.session.add(user)
     db.session.flush()
+    seed_awaiting_letters(units[AWAITING_LETTERS_UNIT])
     return lines
+
+
+def seed_awaiting_letters(unit: Unit) -> None:
+    """Officials as the HR import leaves them: an account without a password, activated by a letter."""
+    existing = set(db.session.scalars(select(Official.employee_code).where(
+        Official.employee_code.in_([code for code, _name, _gender in AWAITING_LETTERS]))))
+    for code, name, gender in AWAITING_LETTERS:
+        if code in existing:
+            continue
+        person = Official(employee_code=code, full_name=name, gender=gender, unit_id=unit.id,
+                          kind=OfficialKind.civil_servant, position="Công chức văn phòng - thống kê", rank="Cán sự")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(User(login_code=code, display_name=name, official_id=person.id))
+    db.session.flush()
 
 
 @click.group("demo", help="Demo data for trying the platform.")
@@ -162,3 +182,5 @@ def demo_seed():
     for role, login, password in lines:
         click.echo(f"  {role:<13} {login:<32} {password}")
     click.echo("  Every official CB00001..CB00050 logs in with their code and the same password.")
+    click.echo(f"  Officials {AWAITING_LETTERS[0][0]}..{AWAITING_LETTERS[-1][0]} of Phường Sông Cầu have no password "
+               "yet: as unit_manager, open Units, then Activation, print their letters and activate at /activate.")

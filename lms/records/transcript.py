@@ -12,7 +12,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import segno
 from flask import current_app, url_for
@@ -21,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 
-from lms.core import audit
+from lms.core import audit, fonts
 from lms.core.db import db, utcnow
 from lms.core.i18n import format_day, format_moment
 from lms.core.models import Official
@@ -30,7 +29,6 @@ from lms.records import signing
 from lms.records.models import TrainingCredit, Transcript
 from lms.records.record import YearRecord, issuer_name
 
-FONTS = Path(__file__).parent / "fonts"
 FACTS_KIND = "lms.training-transcript"
 
 
@@ -127,8 +125,8 @@ def render_pdf(transcript: Transcript, official: Official, locale: str = "vi") -
     facts = transcript.facts
     url = verify_url(transcript.code)
     pdf = _TranscriptPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", str(fonts.SANS))
+    pdf.add_font("DejaVu", "B", str(fonts.SANS_BOLD))
     pdf.set_title(_("Training transcript") + f" {facts['official']['full_name']}")
     pdf.set_creator(current_app.config["SITE_NAME"])
     pdf.footer_text = _("Verification code %(code)s, %(url)s", code=transcript.code, url=url)

@@ -71,6 +71,11 @@ PUBLIC = {"anonymous": True, "shows": ALL}
 # other side's, so that only the service's own check stands between the user and the other side.
 
 ROUTES: dict[str, E] = {
+    "activation.activate /activate": E("GET POST", anonymous=True),
+    "activation.activate_link /activate/<token>": E("GET POST", anonymous=True),
+    "activation.letters /activation/units/<int:unit_id>/letters": E("POST"),
+    "activation.send_mails /activation/units/<int:unit_id>/mails": E("POST"),
+    "activation.unit /activation/units/<int:unit_id>": E("GET"),
     "admin.add_grant /admin/users/<int:user_id>/grants": E("POST"),
     "admin.edit_school /admin/schools/<int:school_id>": E("GET POST"),
     "admin.edit_school /admin/schools/new": E("GET POST"),

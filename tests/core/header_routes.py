@@ -12,6 +12,11 @@ LEARNER = "CB00001"
 # endpoint -> the URL the admin GETs (a path, or built from the ids the site fixture made), or (who, URL) when
 # the page is someone else's (the demo official's own attempt, the HR system's API), or POST.
 ROUTES = {
+    "activation.activate": "/activate",
+    "activation.activate_link": "/activate/not-a-token",
+    "activation.letters": POST,
+    "activation.send_mails": POST,
+    "activation.unit": lambda s: f"/activation/units/{s['unit']}",
     "admin.add_grant": POST,
     "admin.edit_school": lambda s: f"/admin/schools/{s['school']}",
     "admin.edit_user": lambda s: f"/admin/users/{s['learner_user']}",
@@ -194,6 +199,8 @@ ROUTES = {
 UNTRUSTED = {"content.serve", "courses.open_file", "records.evidence"}
 # Answers other than 200, and why.
 EXPECTED_STATUS = {
+    "activation.activate": 302,  # signed in already: home
+    "activation.activate_link": 302,
     "auth.login": 302,  # signed in already: home
     "certificates.index": 302,  # to the register
     "certificates.class_zip": 302,  # the class has no certificate yet: back to its page, with a message

@@ -58,6 +58,7 @@ def test_demo_seed_is_idempotent(tmp_path):
     assert second.returncode == 0, second.stderr
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM core_officials")).scalar() == 50
+        # 50 who log in with the demo password, 4 waiting for an activation letter
+        assert conn.execute(sa.text("SELECT count(*) FROM core_officials")).scalar() == 54
         assert conn.execute(
             sa.text("SELECT count(*) FROM core_users WHERE email = 'admin@sonha.example.vn'")).scalar() == 1

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from lms.core import audit
 from lms.core.db import db, utcnow
 from lms.core.models import Official, OfficialKind, Unit
-from lms.core.services import login_identities, official_accounts
+from lms.core.services import activation, login_identities, official_accounts
 from lms.core.services.login_identities import Claim
 from lms.core.services.org_import import BATCH, ImportReport, missing_columns, parse_date, too_long
 from lms.core.services.tabular import Problem, read_rows
@@ -57,18 +57,21 @@ class OfficialsReport(ImportReport):
     accounts_updated: int = 0
     deactivated: int = 0
     reactivated: int = 0
+    activation_mails: int = 0
 
     def counts(self) -> dict:
         return super().counts() | {"accounts_created": self.accounts_created,
                                    "accounts_updated": self.accounts_updated,
-                                   "deactivated": self.deactivated, "reactivated": self.reactivated}
+                                   "deactivated": self.deactivated, "reactivated": self.reactivated,
+                                   "activation_mails": self.activation_mails}
 
 
 def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = False, full: bool = False,
-                     actor_id: int | None = None) -> OfficialsReport:
+                     mail_activation: bool = False, actor_id: int | None = None) -> OfficialsReport:
     """Upsert officials by employee code, with their accounts. Flushes; the caller commits (or not, when
     nothing applied). `full`: the file lists everyone of its units, so their officials it does not name
-    have left (made inactive, never deleted)."""
+    have left (made inactive, never deleted). `mail_activation`: the file's officials awaiting activation
+    who have an e-mail address get an activation link (lms/core/services/activation.py)."""
     report = OfficialsReport()
     found, rows = read_rows(stream, filename, OFFICIAL_COLUMNS)
     if missing_columns(found, OFFICIAL_REQUIRED, report):
@@ -86,6 +89,9 @@ def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = Fals
     _apply_accounts(records, existing, accounts, report)
     if full:
         _switch_off_missing(named, {r["unit_id"] for r in records.values()}, existing, report)
+    if mail_activation:
+        report.activation_mails = activation.mail_imported([r["employee_code"] for r in records.values()],
+                                                           issued_by=actor_id)
     report.applied = True
     audit.record("officials.imported", "file", filename, actor_id=actor_id, data=report.counts())
     db.session.flush()

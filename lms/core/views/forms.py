@@ -75,6 +75,8 @@ class ImportForm(FlaskForm):
 class OfficialImportForm(ImportForm):
     full = BooleanField(_l("Full list: officials of these units missing from the file have left (made inactive, "
                            "never deleted)"))
+    mail_activation = BooleanField(_l("E-mail an activation link to the file's officials who have an e-mail "
+                                      "address and no password yet"))
 
 
 class OfficialForm(FlaskForm):

@@ -166,7 +166,7 @@ def import_file(kind: str):
     elif form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        options = {"full": form.full.data} if "full" in form else {}
+        options = {name: form[name].data for name in ("full", "mail_activation") if name in form}
         report = _run_import(importer, data, upload.filename or "upload", **options)
         if report is not None and not report.applied and report.total > report.skipped:
             session[pending_key] = _store_pending(data, upload.filename or "upload", options)
@@ -184,6 +184,8 @@ def _run_import(importer, data: bytes, filename: str, valid_only: bool = False, 
         flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped.",
                 created=report.created, updated=report.updated, unchanged=report.unchanged,
                 skipped=report.skipped), "success")
+        if getattr(report, "activation_mails", 0):
+            flash(_("%(n)s activation e-mails are on their way.", n=report.activation_mails), "success")
     else:
         discard_changes()  # all or nothing: a file with problems changes nothing
     return report
