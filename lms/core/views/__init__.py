@@ -10,14 +10,14 @@ from lms.core.extensions import login_manager
 def register_core(app: Flask) -> None:
     from lms.core.commands import register_commands
     from lms.core.services.sessions import load_user
-    from lms.core.views import admin, auth, bounds, content, main, org, transaction
+    from lms.core.views import accounts_admin, admin, auth, bounds, content, main, org, transaction
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
-    for module in (main, auth, admin, org):
+    for module in (main, auth, admin, accounts_admin, org):
         app.register_blueprint(module.bp)
     content.init_app(app)
     transaction.init_app(app)
