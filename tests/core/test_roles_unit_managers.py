@@ -3,6 +3,7 @@ accounts page's action that makes the heads of units (by position) managers of t
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from sqlalchemy import select
@@ -93,3 +94,11 @@ def test_only_admins_run_the_bulk_action(client, login, make_user, units):
     login(make_user(roles=[(Role.unit_manager, {"unit_id": units["T01"].id})]))
     assert client.post("/accounts/unit-heads", data={}).status_code == 403
     assert managed("CB1") == set()
+
+
+def test_the_cli_report_counts_the_managers_granted(app, runner, units, tmp_path):
+    path = tmp_path / "ds.csv"
+    path.write_text(HEADER + "CB1,An,SNV,công chức,Giám đốc,có\n", encoding="utf-8")
+    result = runner.invoke(args=["import-officials", str(path), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["managers_granted"] == 1
+    assert managed("CB1") == {units["SNV"].id}

@@ -63,8 +63,10 @@ class OfficialsReport(ImportReport):
     def counts(self) -> dict:
         return super().counts() | {"accounts_created": self.accounts_created,
                                    "accounts_updated": self.accounts_updated,
-                                   "deactivated": self.deactivated, "reactivated": self.reactivated,
-                                   "managers_granted": self.managers_granted}
+                                   "deactivated": self.deactivated, "reactivated": self.reactivated}
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"managers_granted": self.managers_granted}
 
 
 def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = False, full: bool = False,
