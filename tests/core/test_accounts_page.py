@@ -204,3 +204,24 @@ def test_the_page_is_paginated(client, login, world, make_user):
     assert first.count('name="user_ids"') == 50
     assert "Người 00" in first and "Người 00" not in second and "Võ Đào" in second and "Võ Đào" not in first
 
+
+
+
+def test_the_next_import_keeps_an_account_switched_off_here_until_its_official_leaves_and_returns(
+        client, login, world):
+    from lms.core.services.official_import import import_officials
+
+    def run(left_on: str = ""):
+        data = f"Mã cán bộ,Họ và tên,Mã đơn vị,Loại,Ngày thôi việc\nCB001,Nguyễn Văn An,SNV,công chức,{left_on}\n"
+        assert import_officials(io.BytesIO(data.encode()), "ds.csv").applied
+        db.session.commit()
+        db.session.expire_all()
+
+    an = world["people"]["an"]
+    login(world["viewers"]["admin"])
+    client.post("/accounts/switch", data={"user_ids": [an.id], "action": "deactivate"})
+    run()
+    assert not an.active
+    run("01/01/2025")
+    run()
+    assert an.active  # the official came back: so does the account

@@ -188,10 +188,21 @@ def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, re
     ids.update(db.session.execute(select(Official.employee_code, Official.id).where(Official.id > newest)).all())
     wanted = {ids[r["employee_code"]]: {"login_code": r["employee_code"],
                                         "email": _login_email(r, existing, accounts),
-                                        "display_name": r["full_name"], "active": r["active"]}
+                                        "display_name": r["full_name"],
+                                        "active": _account_active(r, existing, accounts)}
               for r in records.values()}
     changes = official_accounts.sync_accounts(wanted, accounts)
     report.accounts_created, report.accounts_updated = changes.created, changes.updated
+
+
+def _account_active(record: dict, existing: dict, accounts: dict) -> bool:
+    """An account follows its official when they leave or come back; otherwise it stays as it is, so that an
+    account an administrator switched off on the accounts page is not switched on by the next import."""
+    old = existing.get(record["employee_code"])
+    account = accounts.get(old.id) if old else None
+    if account is None or old.active != record["active"]:
+        return record["active"]
+    return account.active
 
 
 def _grant_managers(records: dict[int, dict], managed: dict[int, int], report: OfficialsReport) -> None:
