@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from lms.core.db import db
-from lms.core.models import Official, Role
+from lms.core.models import Official, Role, User
 from lms.core.models.accounts import UNUSABLE_PASSWORD, UserSession
 
 
@@ -225,3 +225,19 @@ def test_the_next_import_keeps_an_account_switched_off_here_until_its_official_l
     run("01/01/2025")
     run()
     assert an.active  # the official came back: so does the account
+
+
+def test_the_bulk_action_may_take_every_account_of_the_filtered_list(client, login, world, make_user,
+                                                                       make_official):
+    office = world["units"]["PTC"]
+    for n in range(55):
+        make_user(f"phong{n}@sonha.gov.vn", official=make_official(f"Cán bộ {n}", unit=office))
+    login(world["viewers"]["unit_manager"])
+    assert "Mọi tài khoản của danh sách này" in client.get("/accounts/", query_string={
+        "unit": office.id}).get_data(as_text=True)
+    client.post(f"/accounts/switch?unit={office.id}", data={"everyone": "1", "action": "deactivate"})
+    db.session.expire_all()
+    switched_off = set(db.session.scalars(select(Official.employee_code).join(User, User.official_id == Official.id)
+                                          .where(User.active.is_(False))))
+    assert len(switched_off) == 56 and "CB002" in switched_off and "CB001" not in switched_off
+    assert world["people"]["chi"].active

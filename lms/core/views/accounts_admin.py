@@ -84,9 +84,13 @@ def _roles_text(grants) -> str:
 @roles_required(*VIEWERS)
 @commits
 def switch():
-    """Switch the ticked accounts off or on; back to the same filtered list."""
+    """Switch the ticked accounts (or every account of the filtered list) off or on; back to the same list."""
     active = request.form.get("action") == "reactivate"
-    ids = [int(i) for i in request.form.getlist("user_ids") if i.isdigit()]
+    if request.form.get("everyone"):  # every account of the filtered list, on every page
+        chosen = account_directory.accounts_statement(current_user, _filter(_units())).subquery()
+        ids = list(db.session.scalars(select(chosen.c.id)))
+    else:
+        ids = [int(i) for i in request.form.getlist("user_ids") if i.isdigit()]
     result = account_directory.set_active(current_user, ids, active)
     if active:
         flash(_("%(n)s accounts are active again.", n=result.changed), "success")
