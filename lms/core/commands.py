@@ -1,4 +1,5 @@
-"""Core commands: `lms db ...`, `lms import-units`, `lms import-officials`, `lms users ...`, `lms demo`."""
+"""Core commands: `lms db ...`, `lms import-units`, `lms import-officials`, `lms import-roles`, `lms users ...`,
+`lms demo`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +15,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.models import Role, User
 from lms.core.permissions import grant
-from lms.core.services import official_import, org_import
+from lms.core.services import official_import, org_import, role_import
 from lms.core.services.accounts import set_new_password
 from lms.core.services.tabular import FileUnreadable
 
@@ -142,3 +143,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(_import_command("import-officials", official_import.import_officials, "officials",
                                         full=True))
     app.cli.add_command(_import_command("import-units", org_import.import_units, "units"))
+    app.cli.add_command(_import_command("import-roles", role_import.import_roles,
+                                        "lecturers and school administrators (account, role, school code)"))

@@ -45,6 +45,10 @@ class Defaults:
     # proxy): browsers then refuse plain HTTP to this host for that long. 0: no HSTS header.
     HSTS_SECONDS = 365 * 24 * 3600
     SITE_NAME = "LMS"
+    # Positions that head a unit: the accounts page's bulk action makes these officials managers of their units.
+    # A position matches when it opens with one of these ("Giám đốc Sở Nội vụ"), so deputies ("Phó ...") do not.
+    UNIT_HEAD_POSITIONS = ("Giám đốc", "Chủ tịch", "Trưởng phòng", "Trưởng ban", "Chánh văn phòng", "Chánh thanh tra",
+                           "Chi cục trưởng", "Cục trưởng", "Hiệu trưởng", "Viện trưởng")
     # Untrusted files (SCORM packages, uploaded HTML/SVG/XML: lms/core/untrusted.py) are served under
     # /content/<token>/ in a sandbox. None: on this host. A URL such as "https://content.example.gov.vn":
     # their links are built on that host (the same app answering there), so they are not even same-site.

@@ -71,6 +71,11 @@ PUBLIC = {"anonymous": True, "shows": ALL}
 # other side's, so that only the service's own check stands between the user and the other side.
 
 ROUTES: dict[str, E] = {
+    # The accounts page lists each person's own scope: a POST names the other side's account.
+    "accounts_admin.export /accounts/export.xlsx": E("GET"),
+    "accounts_admin.index /accounts/": E("GET"),
+    "accounts_admin.switch /accounts/switch": E("POST", data={"user_ids": "user_id", "action": "deactivate"}),
+    "accounts_admin.unit_heads /accounts/unit-heads": E("POST", data={"unit_id": "unit_id"}),
     "activation.activate /activate": E("GET POST", anonymous=True),
     "activation.activate_link /activate/<token>": E("GET POST", anonymous=True),
     "activation.letters /activation/units/<int:unit_id>/letters": E("POST"),

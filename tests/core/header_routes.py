@@ -12,6 +12,10 @@ LEARNER = "CB00001"
 # endpoint -> the URL the admin GETs (a path, or built from the ids the site fixture made), or (who, URL) when
 # the page is someone else's (the demo official's own attempt, the HR system's API), or POST.
 ROUTES = {
+    "accounts_admin.export": "/accounts/export.xlsx",
+    "accounts_admin.index": "/accounts/",
+    "accounts_admin.switch": POST,
+    "accounts_admin.unit_heads": POST,
     "activation.activate": "/activate",
     "activation.activate_link": "/activate/not-a-token",
     "activation.letters": POST,

@@ -14,8 +14,8 @@ from sqlalchemy import insert, select, update
 
 from lms.core import audit
 from lms.core.db import db, utcnow
-from lms.core.models import Official, OfficialKind, Unit
-from lms.core.services import activation, login_identities, official_accounts
+from lms.core.models import Official, OfficialKind, Unit, User
+from lms.core.services import activation, login_identities, official_accounts, unit_managers
 from lms.core.services.login_identities import Claim
 from lms.core.services.org_import import BATCH, ImportReport, missing_columns, parse_date, too_long
 from lms.core.services.tabular import Problem, read_rows
@@ -33,6 +33,7 @@ OFFICIAL_COLUMNS = {
     "gender": ("giới tính", "gioi tinh", "gender"),
     "political_theory_level": ("trình độ lý luận chính trị", "lý luận chính trị", "political theory"),
     "left_on": ("ngày thôi việc", "ngay thoi viec", "ngày nghỉ việc", "leaving date", "left on"),
+    "manages_unit": ("quản lý đơn vị", "quan ly don vi", "manages unit"),
 }
 # What an import may change on an official; the same values twice change nothing.
 COMPARED = ("full_name", "date_of_birth", "unit_id", "kind", "position", "rank", "email", "gender",
@@ -58,12 +59,16 @@ class OfficialsReport(ImportReport):
     deactivated: int = 0
     reactivated: int = 0
     activation_mails: int = 0
+    managers_granted: int = 0
 
     def counts(self) -> dict:
         return super().counts() | {"accounts_created": self.accounts_created,
                                    "accounts_updated": self.accounts_updated,
                                    "deactivated": self.deactivated, "reactivated": self.reactivated,
                                    "activation_mails": self.activation_mails}
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"managers_granted": self.managers_granted}
 
 
 def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = False, full: bool = False,
@@ -81,12 +86,13 @@ def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = Fals
     existing = {row.employee_code: row for row in db.session.execute(select(
         Official.id, Official.employee_code, *(getattr(Official, k) for k in COMPARED)))}
     accounts = official_accounts.accounts_by_official()
-    named, records = _read_officials(rows, units, report)
+    named, records, managed = _read_officials(rows, units, report)
     records = _without_collisions(records, existing, accounts, report, valid_only)
     if report.problems and not valid_only:
         return report
     _apply_officials(records, existing, report)
     _apply_accounts(records, existing, accounts, report)
+    _grant_managers(records, managed, report)
     if full:
         _switch_off_missing(named, {r["unit_id"] for r in records.values()}, existing, report)
     if mail_activation:
@@ -98,19 +104,24 @@ def import_officials(stream: BinaryIO, filename: str, *, valid_only: bool = Fals
     return report
 
 
-def _read_officials(rows, units: dict, report: OfficialsReport) -> tuple[set[str], dict[int, dict]]:
-    """The codes the file names (valid or not) and the valid rows as records, by line."""
-    named, seen, records = set(), {}, {}
+def _read_officials(rows, units: dict, report: OfficialsReport) -> tuple[set[str], dict[int, dict], dict[int, int]]:
+    """The codes the file names (valid or not), the valid rows as records, and the unit each valid row's
+    official is to manage, by line."""
+    named, seen, records, managed = set(), {}, {}, {}
     for row in rows:
         report.total += 1
         named.add(row.values.get("employee_code", "").strip())
         problems = _check_official(row, units, seen)
-        if problems:
-            report.problems.extend(problems)
+        unit_id, manage_problems = unit_managers.managed_unit(row.values.get("manages_unit", ""),
+                                                              row.values.get("unit_code", ""), units, row.line)
+        if problems or manage_problems:
+            report.problems.extend(problems + manage_problems)
             report.skipped += 1
         else:
             records[row.line] = _record(row.values, units)
-    return named, records
+            if unit_id is not None:
+                managed[row.line] = unit_id
+    return named, records, managed
 
 
 def _record(v: dict, units: dict) -> dict:
@@ -183,10 +194,34 @@ def _apply_accounts(records: dict[int, dict], existing: dict, accounts: dict, re
     ids.update(db.session.execute(select(Official.employee_code, Official.id).where(Official.id > newest)).all())
     wanted = {ids[r["employee_code"]]: {"login_code": r["employee_code"],
                                         "email": _login_email(r, existing, accounts),
-                                        "display_name": r["full_name"], "active": r["active"]}
+                                        "display_name": r["full_name"],
+                                        "active": _account_active(r, existing, accounts)}
               for r in records.values()}
     changes = official_accounts.sync_accounts(wanted, accounts)
     report.accounts_created, report.accounts_updated = changes.created, changes.updated
+
+
+def _account_active(record: dict, existing: dict, accounts: dict) -> bool:
+    """An account follows its official when they leave or come back; otherwise it stays as it is, so that an
+    account an administrator switched off on the accounts page is not switched on by the next import."""
+    old = existing.get(record["employee_code"])
+    account = accounts.get(old.id) if old else None
+    if account is None or old.active != record["active"]:
+        return record["active"]
+    return account.active
+
+
+def _grant_managers(records: dict[int, dict], managed: dict[int, int], report: OfficialsReport) -> None:
+    """The "manages unit" column: the active officials it names become managers (never taken away here)."""
+    wanted = {records[line]["employee_code"]: unit_id for line, unit_id in managed.items()
+              if line in records and records[line]["active"]}
+    accounts = {}
+    codes = sorted(wanted)
+    for start in range(0, len(codes), BATCH):
+        accounts.update(db.session.execute(select(Official.employee_code, User.id).join(
+            User, User.official_id == Official.id).where(Official.employee_code.in_(codes[start:start + BATCH]))).all())
+    report.managers_granted = unit_managers.grant_unit_managers(
+        (accounts[code], unit_id) for code, unit_id in wanted.items())
 
 
 def _switch_off_missing(named: set[str], unit_ids: set[int], existing: dict, report: OfficialsReport) -> None:

@@ -11,7 +11,7 @@ def register_core(app: Flask) -> None:
     from lms.core import sso_client
     from lms.core.commands import register_commands
     from lms.core.services.sessions import load_user
-    from lms.core.views import activation, admin, auth, bounds, content, main, org, sso, transaction
+    from lms.core.views import accounts_admin, activation, admin, auth, bounds, content, main, org, sso, transaction
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -19,7 +19,7 @@ def register_core(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     sso_client.init_app(app)
-    for module in (main, auth, activation, admin, org, sso):
+    for module in (main, auth, activation, admin, accounts_admin, org, sso):
         app.register_blueprint(module.bp)
     content.init_app(app)
     transaction.init_app(app)

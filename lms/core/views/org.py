@@ -14,7 +14,7 @@ from lms.core.db import db
 from lms.core.forms import options
 from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
-from lms.core.services import official_import, org, org_import
+from lms.core.services import official_import, org, org_import, role_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
 from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, OfficialImportForm, UnitForm
@@ -147,7 +147,8 @@ def edit_official(official_id: int | None = None):
 
 
 IMPORTERS = {"officials": (official_import.import_officials, OfficialImportForm),
-             "units": (org_import.import_units, ImportForm)}
+             "units": (org_import.import_units, ImportForm),
+             "roles": (role_import.import_roles, ImportForm)}
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
