@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import LMS, lms_env, save_result, scratch_postgres  # noqa: E402
 from bench.harness import Server, csrf_token, free_port  # noqa: E402
 
-OFFICIAL, PASSWORD = "CB00001", "demo12345"  # from `lms demo seed`
+OFFICIAL, PASSWORD = "CB00001", "sonha-demo-2026"  # from `lms demo seed`
 NEW_PASSWORD = "two-nodes-new-password"  # set by the password resets (CB00002, CB00003)
 COURSE = "chuyen-doi-so-co-quan-nha-nuoc"
 QUIZ_ACTIVITY = "kiem-tra-cuoi-khoa"

@@ -18,7 +18,7 @@ from lms.core.permissions import grant
 from lms.core.plugins import enabled_plugins
 from lms.core.services.org import set_parent
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "sonha-demo-2026"
 
 UNITS = [
     # code, name_vi, name_en, level, kind, parent, valid_to, successor

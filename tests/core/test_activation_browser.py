@@ -39,7 +39,7 @@ def test_a_letter_from_the_manager_activates_an_official_on_a_phone(chromium, se
     unit_id = server.seed(_seed_demo_people)
     manager = chromium.new_context()
     page = manager.new_page()
-    login(page, server, "quanly@sonha.example.vn", "demo12345")
+    login(page, server, "quanly@sonha.example.vn", "sonha-demo-2026")
     page.goto(f"{server.url}/org/units")
     page.get_by_role("row", name="Phường Sông Cầu").get_by_role("link", name="Kích hoạt").click()
     assert page.url.endswith(f"/activation/units/{unit_id}")

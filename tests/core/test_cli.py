@@ -53,7 +53,7 @@ def test_demo_seed_is_idempotent(tmp_path):
     assert run(["db", "upgrade"], tmp_path).returncode == 0
     first = run(["demo", "seed"], tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "admin@sonha.example.vn" in first.stdout and "demo12345" in first.stdout
+    assert "admin@sonha.example.vn" in first.stdout and "sonha-demo-2026" in first.stdout
     second = run(["demo", "seed"], tmp_path)
     assert second.returncode == 0, second.stderr
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")

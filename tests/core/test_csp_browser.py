@@ -14,7 +14,7 @@ import pytest
 from tests.browser_support import CSP_WATCH, LMS, login, require_chromium, start_server
 
 pytestmark = pytest.mark.browser
-PASSWORD = "demo12345"
+PASSWORD = "sonha-demo-2026"
 ROLES = ["admin@sonha.example.vn", "giangvien@sonha.example.vn", "truong@sonha.example.vn",
          "quanly@sonha.example.vn", "CB00001"]
 PAGES_PER_ROLE = 60

@@ -22,7 +22,7 @@ from tests.core.header_routes import EXPECTED_STATUS, LEARNER, POST, ROUTES, UNT
 
 TESTS = Path(__file__).resolve().parents[1]
 ADMIN = "admin@sonha.example.vn"
-PASSWORD = "demo12345"
+PASSWORD = "sonha-demo-2026"
 REQUIRED_DIRECTIVES = {
     "default-src": "'self'", "object-src": "'none'", "base-uri": "'none'", "frame-ancestors": "'self'",
     "form-action": "'self'", "connect-src": "'self'", "font-src": "'self'",

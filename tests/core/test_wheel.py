@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.once]
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "lms", "templates", "content")
-PASSWORD = "demo12345"
+PASSWORD = "sonha-demo-2026"
 LESSON = "/courses/c/chuyen-doi-so-co-quan-nha-nuoc/a/bai-1"
 
 

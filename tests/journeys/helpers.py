@@ -12,7 +12,7 @@ TIMEOUT_MS = 30_000  # the CI machine has 2 cores: be generous, never sleep
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "demo12345"  # every demo account's (lms/core/demo.py)
+PASSWORD = "sonha-demo-2026"  # every demo account's (lms/core/demo.py)
 
 
 class Actor:

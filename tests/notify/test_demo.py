@@ -17,7 +17,7 @@ def test_the_demo_official_has_unread_notices_and_the_bell_shows_them(app, clien
     assert db.session.scalar(select(func.count()).where(Notification.user_id == official.id,
                                                         Notification.read_at.is_(None))) == 2
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0  # the demo mails no one
-    client.post("/login", data={"identifier": "CB00001", "password": "demo12345"})
+    client.post("/login", data={"identifier": "CB00001", "password": "sonha-demo-2026"})
     home = client.get("/").get_data(as_text=True)
     assert ">2<" in home
     listing = client.get("/notifications").get_data(as_text=True)

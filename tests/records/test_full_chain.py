@@ -15,7 +15,7 @@ from lms.records.models import TrainingCredit
 
 COURSE = "chuyen-doi-so-co-quan-nha-nuoc"  # the demo enrols CB00001 in it
 QUIZ_ACTIVITY = "kiem-tra-cuoi-khoa"
-PASSWORD = "demo12345"
+PASSWORD = "sonha-demo-2026"
 
 
 def _log_in(app, identifier):
