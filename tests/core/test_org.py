@@ -151,3 +151,27 @@ def test_admin_edits_an_official_and_the_qualification_shows(client, login, make
     duplicate = client.post("/org/officials/new", data={"employee_code": "CB777", "full_name": "Người Khác",
                                                          "unit_id": unit.id, "kind": "cadre"})
     assert "đã có cán bộ khác" in duplicate.data.decode() or "Mã cán bộ này" in duplicate.data.decode()
+
+
+def test_an_official_added_or_edited_by_hand_has_an_account_that_follows_them(client, login, make_user, make_unit,
+                                                                             make_official):
+    from lms.core.models import User
+    from lms.core.models.accounts import UNUSABLE_PASSWORD
+    unit = make_unit("Sở Y tế", code="SYT")
+    make_user("dalay@syt.gov.vn", name="Người đã có tài khoản")
+    login(make_user(roles=["admin"]))
+    fields = {"employee_code": "CB880", "full_name": "Đặng Văn Tám", "unit_id": unit.id, "kind": "cadre"}
+    assert client.post("/org/officials/new", data={**fields, "email": "tam@syt.gov.vn"}).status_code == 302
+    account = db.session.scalar(select(User).where(User.login_code == "CB880"))
+    assert (account.email, account.display_name, account.password_hash) == ("tam@syt.gov.vn", "Đặng Văn Tám",
+                                                                             UNUSABLE_PASSWORD)
+    official_id = account.official_id
+    client.post(f"/org/officials/{official_id}/edit", data={**fields, "full_name": "Đặng Văn Tâm",
+                                                            "email": "TAM.DANG@syt.gov.vn"})
+    db.session.expire_all()
+    assert (account.email, account.display_name) == ("tam.dang@syt.gov.vn", "Đặng Văn Tâm")
+    # Another account's e-mail is refused, and nothing of the edit is kept.
+    taken = client.post(f"/org/officials/{official_id}/edit", data={**fields, "email": "dalay@syt.gov.vn"})
+    assert "Một tài khoản khác đã đăng nhập bằng mã cán bộ hoặc e-mail này." in taken.get_data(as_text=True)
+    db.session.expire_all()
+    assert account.email == "tam.dang@syt.gov.vn" and account.official.email == "TAM.DANG@syt.gov.vn"

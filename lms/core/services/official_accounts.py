@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, insert, or_, select, update
 
 from lms.core.db import db, utcnow
+from lms.core.errors import DomainError
 from lms.core.models import Official, User
 from lms.core.models.accounts import UNUSABLE_PASSWORD, UserSession
 
@@ -62,6 +64,26 @@ def sync_accounts(wanted: dict[int, dict], accounts: dict[int, Account]) -> Acco
     _in_batches(insert(User), inserts)
     changes.created, changes.updated = len(inserts), len(updates)
     return changes
+
+
+def keep_account_of(official: Official) -> None:
+    """An official added or edited by hand gets or keeps their account as the import's do: created without a
+    usable password (activation gives one), renamed with them. A code or e-mail that another account logs
+    in with is refused, so the two never collide. Flushes."""
+    account = db.session.scalar(select(User).where(User.official_id == official.id))
+    code, email = official.employee_code, (official.email.lower() if official.email else None)
+    identifiers = {code, code.lower()} | ({email} if email else set())
+    clash = select(User.id).where(or_(User.login_code.in_(identifiers), User.email.in_(identifiers)))
+    if account is not None:
+        clash = clash.where(User.id != account.id)
+    if db.session.scalar(clash.limit(1)) is not None:
+        raise DomainError(_l("Another account already logs in with this employee code or e-mail."))
+    if account is None:
+        account = User(official_id=official.id, password_hash=UNUSABLE_PASSWORD, locale="vi",
+                       must_change_password=False, active=official.active)
+        db.session.add(account)
+    account.login_code, account.email, account.display_name = code, email, official.full_name
+    db.session.flush()
 
 
 def switch_off(official_ids: list[int]) -> None:

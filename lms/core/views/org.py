@@ -14,7 +14,7 @@ from lms.core.db import db
 from lms.core.forms import options
 from lms.core.models import Official, OfficialKind, Role, Unit, UnitLevel
 from lms.core.permissions import may_see_official, official_visibility, roles_required, unit_visibility
-from lms.core.services import official_import, org, org_import, role_import
+from lms.core.services import official_accounts, official_import, org, org_import, role_import
 from lms.core.services.tabular import FileUnreadable
 from lms.core.text import nfc
 from lms.core.views.forms import ImportForm, MergeForm, OfficialForm, OfficialImportForm, UnitForm
@@ -141,7 +141,8 @@ def edit_official(official_id: int | None = None):
         person.full_name = nfc(person.full_name)
         person.kind = OfficialKind(form.kind.data)
         person.email = (form.email.data or "").strip() or None
-        if save_with_audit(person, "official.saved", "official", _("Another official already has that employee code.")):
+        if save_with_audit(person, "official.saved", "official", _("Another official already has that employee code."),
+                           then=official_accounts.keep_account_of):
             return redirect(url_for("org.official", official_id=person.id))
     return render_template("core/org/official_edit.html", form=form, official=person)
 

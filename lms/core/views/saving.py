@@ -9,12 +9,15 @@ from lms.core.db import db
 from lms.core.views.transaction import flash_domain_errors
 
 
-def save_with_audit(obj, action: str, target_type: str, duplicate_message: str) -> bool:
-    """Persist `obj`; False (with the message flashed) when a unique code clashes."""
+def save_with_audit(obj, action: str, target_type: str, duplicate_message: str, then=None) -> bool:
+    """Persist `obj`, then run `then(obj)` if given; False (with the message flashed) when a unique code
+    clashes or `then` refuses with a DomainError."""
     if obj.id is None:
         db.session.add(obj)
     with flash_domain_errors(duplicate=duplicate_message):
         db.session.flush()
+        if then is not None:
+            then(obj)
         audit.record(action, target_type, obj.id)
         flash(_("Saved."), "success")
         return True
